@@ -1,0 +1,144 @@
+import type { DecisionCommentPolicy } from '../protocol/enums.js';
+import {
+  hashSecret,
+  newApiKey,
+  newReviewerToken,
+  newWebhookSecret,
+  randomId,
+  secretPrefix,
+} from './auth/credentials.js';
+import type { ApiKeyRecord, OrgRecord, ReviewerRecord } from './model.js';
+import type { Store } from './store/store.js';
+
+export interface CreatedOrganisation {
+  org_id: string;
+  api_key: string;
+  webhook_secret: string;
+  reviewer_token: string;
+  reviewer_id: string;
+  base_url: string;
+}
+
+/**
+ * Organisation, API key and reviewer management shared by the admin CLI and tests. Secrets are returned once,
+ * here, and stored only as hashes.
+ */
+export function createAdmin(store: Store, options: { clock?: () => number; baseUrl: string }) {
+  const now = () => new Date((options.clock ?? Date.now)()).toISOString();
+
+  async function requireOrg(orgId: string): Promise<OrgRecord> {
+    const org = await store.getOrg(orgId);
+    if (!org) throw new Error(`No organisation ${orgId}; list them with \`admin org list\``);
+    return org;
+  }
+
+  async function createApiKey(
+    orgId: string,
+    input: { label?: string; agentId?: string; ownerReviewerId?: string; mode?: 'live' | 'test' } = {},
+  ) {
+    await requireOrg(orgId);
+    const key = newApiKey(input.mode ?? 'live');
+    const record: ApiKeyRecord = {
+      id: randomId('key'),
+      org_id: orgId,
+      label: input.label ?? 'agent',
+      key_prefix: secretPrefix(key),
+      key_hash: hashSecret(key),
+      agent_id: input.agentId ?? null,
+      owner_reviewer_id: input.ownerReviewerId ?? null,
+      revoked_at: null,
+      created_at: now(),
+    };
+    await store.createApiKey(record);
+    return { id: record.id, api_key: key, key_prefix: record.key_prefix };
+  }
+
+  async function createReviewer(
+    orgId: string,
+    input: { name: string; email?: string; roles?: string[]; admin?: boolean },
+  ) {
+    await requireOrg(orgId);
+    const token = newReviewerToken();
+    const record: ReviewerRecord = {
+      id: randomId('op'),
+      org_id: orgId,
+      name: input.name,
+      email: input.email ?? null,
+      roles: input.roles ?? [],
+      is_admin: input.admin ?? false,
+      token_prefix: secretPrefix(token),
+      token_hash: hashSecret(token),
+      revoked_at: null,
+      created_at: now(),
+    };
+    await store.createReviewer(record);
+    return {
+      id: record.id,
+      reviewer_token: token,
+      name: record.name,
+      roles: record.roles,
+      is_admin: record.is_admin,
+    };
+  }
+
+  return {
+    async createOrganisation(input: {
+      name: string;
+      decisionCommentPolicy?: DecisionCommentPolicy;
+      callbackAllowlist?: string[];
+      reviewerName?: string;
+      apiKeyMode?: 'live' | 'test';
+    }): Promise<CreatedOrganisation> {
+      const org: OrgRecord = {
+        id: randomId('org'),
+        name: input.name,
+        webhook_secret: newWebhookSecret(),
+        webhook_secret_previous: null,
+        webhook_secret_previous_until: null,
+        decision_comment_policy: input.decisionCommentPolicy ?? 'risk_based',
+        callback_allowlist: input.callbackAllowlist ?? [],
+        created_at: now(),
+      };
+      await store.createOrg(org);
+      const key = await createApiKey(org.id, { label: 'default', mode: input.apiKeyMode ?? 'live' });
+      const reviewer = await createReviewer(org.id, {
+        name: input.reviewerName ?? 'Admin',
+        roles: [],
+        admin: true,
+      });
+      return {
+        org_id: org.id,
+        api_key: key.api_key,
+        webhook_secret: org.webhook_secret,
+        reviewer_token: reviewer.reviewer_token,
+        reviewer_id: reviewer.id,
+        base_url: options.baseUrl,
+      };
+    },
+    listOrganisations: async () =>
+      (await store.listOrgs()).map(({ webhook_secret: _s, webhook_secret_previous: _p, ...org }) => org),
+    createApiKey,
+    listApiKeys: async (orgId: string) =>
+      (await store.listApiKeys(orgId)).map(({ key_hash: _h, ...key }) => key),
+    revokeApiKey: async (orgId: string, id: string) => store.revokeApiKey(orgId, id, now()),
+    createReviewer,
+    listReviewers: async (orgId: string) =>
+      (await store.listReviewers(orgId)).map(({ token_hash: _h, ...r }) => r),
+    revokeReviewer: async (orgId: string, id: string) => store.revokeReviewer(orgId, id, now()),
+    /** New webhook secret; the old one keeps signing alongside it for `overlapMs`. */
+    async rotateWebhookSecret(orgId: string, overlapMs = 24 * 3600_000) {
+      const org = await requireOrg(orgId);
+      const secret = newWebhookSecret();
+      const until = new Date((options.clock ?? Date.now)() + overlapMs).toISOString();
+      await store.updateOrg({
+        ...org,
+        webhook_secret: secret,
+        webhook_secret_previous: org.webhook_secret,
+        webhook_secret_previous_until: until,
+      });
+      return { webhook_secret: secret, previous_valid_until: until };
+    },
+  };
+}
+
+export type Admin = ReturnType<typeof createAdmin>;

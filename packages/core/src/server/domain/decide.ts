@@ -1,0 +1,196 @@
+import type { JsonObject } from '../../protocol/common.js';
+import { fromLegacyRequest, isTerminalState } from '../../protocol/status.js';
+import { HttpError } from '../http/http-error.js';
+import type { NewDelivery, RequestRecord, ReviewerRecord } from '../model.js';
+import type { Mutation } from '../store/store.js';
+import { buildWebhookBody, eventIdFor } from './webhook-body.js';
+
+export interface Answer {
+  approved?: boolean;
+  value?: boolean | string;
+  comment?: string;
+  reason?: string;
+}
+
+export type OutcomeStatus = 'approved' | 'denied' | 'provided_input' | 'cancelled' | 'timed_out';
+
+interface FinalOutcome {
+  status: OutcomeStatus;
+  state: 'answered' | 'cancelled' | 'expired';
+  actor: string;
+  response: JsonObject | null;
+  respondedBy: string | null;
+  now: number;
+  newDeliveryId: () => string;
+}
+
+const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
+
+/**
+ * Writes a final outcome onto the record, with the outbox row for its webhook when there is a callback URL.
+ * Answered requests with a callback go straight to `callback_pending` (14.1).
+ */
+export function finalise(
+  current: RequestRecord,
+  outcome: FinalOutcome,
+): { next: RequestRecord; delivery?: NewDelivery } {
+  const at = new Date(outcome.now).toISOString();
+  const hasCallback = Boolean(current.callback_url);
+  const history = [...current.state_history, { state: outcome.state, timestamp: at, actor: outcome.actor }];
+  let state: string = outcome.state;
+  if (outcome.state === 'answered' && hasCallback) {
+    state = 'callback_pending';
+    history.push({ state, timestamp: at, actor: 'system' });
+  }
+  const next: RequestRecord = {
+    ...current,
+    state,
+    status: outcome.status,
+    callback_state: hasCallback ? 'pending' : 'none',
+    response: outcome.response,
+    responded_by: outcome.respondedBy,
+    responded_at: outcome.state === 'answered' ? at : null,
+    state_history: history,
+    updated_at: at,
+  };
+  next.protocol_response = { ...fromLegacyRequest({ ...next, responded_at: at }), status: outcome.status };
+  if (!hasCallback) return { next };
+  return {
+    next,
+    delivery: {
+      id: outcome.newDeliveryId(),
+      org_id: current.org_id,
+      request_id: current.id,
+      event_id: eventIdFor(next),
+      url: current.callback_url as string,
+      body: buildWebhookBody(next),
+      created_at: outcome.now,
+    },
+  };
+}
+
+function outcomeOfAnswer(
+  record: RequestRecord,
+  answer: Answer,
+): { status: OutcomeStatus; approved?: boolean } {
+  if (record.type === 'free_text') {
+    if (!text(answer.value))
+      throw new HttpError('invalid_request', 'A free_text answer needs a non-empty value');
+    return { status: 'provided_input' };
+  }
+  const flag =
+    record.type === 'yes_no' ? (answer.value ?? answer.approved) : (answer.approved ?? answer.value);
+  if (typeof flag !== 'boolean') {
+    throw new HttpError(
+      'invalid_request',
+      record.type === 'yes_no'
+        ? 'A yes_no answer needs value: true or false'
+        : 'An approval answer needs approved: true or false',
+    );
+  }
+  return { status: flag ? 'approved' : 'denied', approved: flag };
+}
+
+/** Comment rules of section 3c, enforced on the server. */
+function checkComment(
+  record: RequestRecord,
+  approved: boolean | undefined,
+  comment: string | undefined,
+): void {
+  if (record.type === 'free_text' || comment) return;
+  if (approved === false) throw new HttpError('invalid_request', 'A rejection needs a comment saying why');
+  const risky = record.risk_level === 'high' || record.risk_level === 'critical';
+  if (record.approval_comment_required === true || record.decision_comment_policy === 'always') {
+    throw new HttpError('invalid_request', 'This request requires a comment with the decision');
+  }
+  if (risky && record.decision_comment_policy !== 'optional') {
+    throw new HttpError('invalid_request', `A ${record.risk_level}-risk decision needs a comment`);
+  }
+}
+
+function sameAnswer(
+  record: RequestRecord,
+  reviewer: ReviewerRecord,
+  status: OutcomeStatus,
+  value: unknown,
+): boolean {
+  const operator = (record.response as { operator?: { id?: string }; value?: unknown } | null) ?? null;
+  if (operator?.operator?.id !== reviewer.id || record.status !== status) return false;
+  return record.type !== 'free_text' || operator.value === value;
+}
+
+/**
+ * A reviewer's answer as one transactional mutation: first writer wins; the same reviewer repeating the same
+ * answer changes nothing (`changed: false`); any other answer to a final request is a 409.
+ */
+export function answerMutation(
+  reviewer: ReviewerRecord,
+  answer: Answer,
+  now: number,
+  newDeliveryId: () => string,
+): (current: RequestRecord) => Mutation<{ record: RequestRecord; changed: boolean }> {
+  return (current) => {
+    const { status, approved } = outcomeOfAnswer(current, answer);
+    if (isTerminalState(current.state)) {
+      if (sameAnswer(current, reviewer, status, answer.value))
+        return { result: { record: current, changed: false } };
+      throw new HttpError('conflict', `Request already has a final outcome (${current.status})`);
+    }
+    const comment = text(answer.comment) ?? text(answer.reason);
+    checkComment(current, approved, comment);
+    const response: JsonObject = {
+      ...(approved !== undefined && current.type === 'approval' ? { approved } : {}),
+      ...(answer.value !== undefined && current.type !== 'approval' ? { value: answer.value } : {}),
+      ...(comment ? { comment } : {}),
+      decision_type: current.type === 'free_text' ? 'respond' : approved ? 'approve' : 'reject',
+      operator: { id: reviewer.id, name: reviewer.name },
+      responded_by: reviewer.name,
+    };
+    const at = new Date(now).toISOString();
+    const withRecord: RequestRecord = {
+      ...current,
+      approval_records: [
+        ...((current.approval_records as JsonObject[] | undefined) ?? []),
+        {
+          operator_id: reviewer.id,
+          operator_name_snapshot: reviewer.name,
+          decision: approved === false ? 'denied' : 'approved',
+          ...(comment ? { comment } : {}),
+          created_at: at,
+        },
+      ],
+    };
+    const { next, delivery } = finalise(withRecord, {
+      status,
+      state: 'answered',
+      actor: reviewer.id,
+      response,
+      respondedBy: reviewer.name,
+      now,
+      newDeliveryId,
+    });
+    return { next, ...(delivery ? { delivery } : {}), result: { record: next, changed: true } };
+  };
+}
+
+/** Cancel (agent) or expiry (timer): final without an answer; refused once the request is final. */
+export function closeMutation(
+  kind: 'cancelled' | 'timed_out',
+  actor: string,
+  now: number,
+  newDeliveryId: () => string,
+): (current: RequestRecord) => Mutation<{ record: RequestRecord; changed: boolean }> {
+  return (current) => {
+    if (isTerminalState(current.state)) return { result: { record: current, changed: false } };
+    const { next, delivery } = finalise(current, {
+      status: kind,
+      state: kind === 'cancelled' ? 'cancelled' : 'expired',
+      actor,
+      response: null,
+      respondedBy: null,
+      now,
+      newDeliveryId,
+    });
+    return { next, ...(delivery ? { delivery } : {}), result: { record: next, changed: true } };
+  };
+}

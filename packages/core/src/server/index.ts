@@ -1,0 +1,14 @@
+export type { Admin, CreatedOrganisation } from './admin.js';
+export { createAdmin } from './admin.js';
+export type { CentcomServer, ServerOptions } from './create-server.js';
+export { createServer } from './create-server.js';
+export { RETRY_DELAYS_MS } from './delivery/schedule.js';
+export type { LookupFn } from './delivery/ssrf-guard.js';
+export { isPrivateAddress } from './delivery/ssrf-guard.js';
+export type { BackgroundWorker } from './delivery/worker.js';
+export { API_PREFIX } from './http/app.js';
+export type { Logger } from './logger.js';
+export type { OrgRecord, RequestRecord, ReviewerRecord } from './model.js';
+export type { SqliteStoreOptions } from './store/sqlite/sqlite-store.js';
+export { createSqliteStore } from './store/sqlite/sqlite-store.js';
+export type { Store } from './store/store.js';
