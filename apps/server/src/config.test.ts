@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('has safe defaults', () => {
+    expect(loadConfig({}, {}, '/srv')).toEqual({
+      host: '127.0.0.1',
+      port: 8787,
+      databasePath: '/srv/.contro1/centcom.db',
+      publicUrl: undefined,
+      allowLoopbackCallbacks: false,
+      logLevel: 'info',
+      dev: false,
+    });
+  });
+
+  it('takes flags over environment', () => {
+    const config = loadConfig(
+      { port: '9000', dev: true },
+      { PORT: '8000', CONTRO1_DATABASE_URL: 'sqlite://data/x.db', PUBLIC_URL: 'https://ok.example.com/' },
+      '/srv',
+    );
+    expect(config).toMatchObject({
+      port: 9000,
+      databasePath: '/srv/data/x.db',
+      publicUrl: 'https://ok.example.com',
+      allowLoopbackCallbacks: true,
+    });
+  });
+
+  it.each([
+    [{}, { PORT: 'eighty' }, /PORT must be a whole number/],
+    [{}, { PORT: '70000' }, /PORT must be a whole number/],
+    [{}, { PUBLIC_URL: 'approvals.example.com' }, /PUBLIC_URL must be an absolute http\(s\) URL/],
+    [{}, { LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+    [{}, { CONTRO1_ALLOW_LOOPBACK_CALLBACKS: 'maybe' }, /must be true or false/],
+    [
+      {},
+      { CONTRO1_DATABASE_URL: 'postgres://u@127.0.0.1/db' },
+      /PostgreSQL, which this server version cannot use yet/,
+    ],
+  ])('refuses %j %j with one sentence', (flags, env, message) => {
+    expect(() => loadConfig(flags, env as NodeJS.ProcessEnv, '/srv')).toThrow(ConfigError);
+    expect(() => loadConfig(flags, env as NodeJS.ProcessEnv, '/srv')).toThrow(message);
+  });
+});
