@@ -1,11 +1,11 @@
 import { type Admin, createAdmin, createSqliteStore } from '@contro1/core/server';
 import type { Command } from 'commander';
-import { type ConfigFlags, loadConfig, prepareDatabaseDir } from './config.js';
+import { type ConfigFlags, invocationDir, loadConfig, prepareDatabaseDir } from './config.js';
 
 type Print = (line: string) => void;
 
 async function withAdmin<T>(flags: ConfigFlags, fn: (admin: Admin) => Promise<T>): Promise<T> {
-  const config = loadConfig(flags, process.env);
+  const config = loadConfig(flags, process.env, invocationDir());
   prepareDatabaseDir(config.databasePath);
   const store = createSqliteStore({ path: config.databasePath });
   try {

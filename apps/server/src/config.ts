@@ -28,6 +28,9 @@ export interface ConfigFlags {
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const DEFAULT_DATABASE = '.contro1/centcom.db';
 
+/** Relative paths mean "where the user typed the command": pnpm runs scripts in the package but sets INIT_CWD. */
+export const invocationDir = () => process.env.INIT_CWD ?? process.cwd();
+
 function bool(name: string, value: string | undefined): boolean | undefined {
   if (value === undefined || value === '') return undefined;
   if (['1', 'true', 'yes', 'on'].includes(value.toLowerCase())) return true;

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { registerAdminCommands } from './admin-commands.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, invocationDir, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { startServer } from './start.js';
 import { VERSION } from './version.js';
@@ -34,7 +34,7 @@ program
     'development mode: create and print a development organisation, allow loopback callbacks (env CONTRO1_DEV)',
   )
   .action(async (flags) => {
-    const config = loadConfig(flags, process.env);
+    const config = loadConfig(flags, process.env, invocationDir());
     const logger = createLogger(config.logLevel);
     const running = await startServer(config, logger, print);
     const shutdown = (signal: string) => {

@@ -460,6 +460,19 @@ describe('decisions and signed webhooks', () => {
     await expect(h.client.redeliver(open.id)).rejects.toMatchObject({ status: 409 });
   });
 
+  it('during a webhook secret rotation the old secret signs alongside the new one', async () => {
+    const lagging = await startReceiver(h.org.webhook_secret, h.client);
+    const rotated = await h.admin.rotateWebhookSecret(h.org.org_id, 60_000);
+    expect(rotated.webhook_secret).not.toBe(h.org.webhook_secret);
+    const created = await h.client.createRequest(approval({ callback_url: lagging.url }));
+    await reviewer.post(`/operator/queue/${created.id}/respond`, { approved: true, comment: 'ok' });
+    const decision = await waitFor(() => lagging.decisions.find((d) => d.requestId === created.id));
+    expect(decision.outcome).toBe('approved');
+    const headers = lagging.raw[0]!.headers;
+    expect(headers['x-centcom-signature']).not.toBe(headers['x-centcom-signature-previous']);
+    await lagging.close();
+  });
+
   it('redacts callback query strings except in the owner create response', async () => {
     const url = `${receiver.url}?sig=secret123`;
     const created = await h.client.createRequest(approval({ callback_url: url }));

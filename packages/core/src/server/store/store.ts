@@ -1,3 +1,4 @@
+import type { ListAuditRecordsParams } from '../../protocol/audit-record.js';
 import type {
   AgentRecord,
   ApiKeyRecord,
@@ -38,23 +39,11 @@ export type TimelineEntry =
   | { kind: 'request'; record: RequestRecord }
   | { kind: 'audit_record'; record: AuditRecordRow };
 
-export interface AuditFilter {
-  action?: string;
-  actor_agent_id?: string;
-  actor_user_id?: string;
-  source_integration?: string;
-  workflow_id?: string;
-  outcome?: string;
-  severity?: string;
-  correlation_id?: string;
-  external_request_id?: string;
-  thread_id?: string;
-  trace_id?: string;
-  tags?: string[];
+/** The list filters of `GET /audit-records` (section 7) with times as milliseconds. */
+export type AuditFilter = Omit<ListAuditRecordsParams, 'from' | 'to' | 'cursor' | 'limit'> & {
   from?: number;
   to?: number;
-  q?: string;
-}
+};
 
 /**
  * What a request mutation decides inside the store's transaction: the new record (or none to leave it), an

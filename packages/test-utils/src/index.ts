@@ -1,0 +1,2 @@
+export type { Probe } from './service-gate.js';
+export { probeExecutable, probeTcp, serviceGate } from './service-gate.js';
