@@ -72,6 +72,11 @@ export function registerAdminCommands(program: Command, print: Print): void {
       ),
     );
 
+  const evidence = admin.command('evidence-key').description('Ed25519 keys that sign evidence packets');
+  dbOption(
+    evidence.command('rotate').description('new signing key; old keys stay published at /evidence/keys'),
+  ).action(async (opts) => out(await withAdmin(opts, (a) => a.rotateEvidenceKey())));
+
   const key = admin.command('api-key').description('agent API keys');
   dbOption(key.command('create').description('create an agent API key'))
     .requiredOption('--org <id>', 'organisation id')

@@ -10,6 +10,9 @@ export type { Contro1ErrorCode, Contro1ErrorOptions } from './client/errors.js';
 export { Contro1Error, isContro1Error } from './client/errors.js';
 export type { FetchLike } from './client/http.js';
 export { externalRequestId, newThreadId, newTraceId, threadIdFor } from './client/ids.js';
+export { chainEntries, chainRoot } from './evidence/chain.js';
+export type { EvidenceFailure, EvidenceVerification, TrustedEvidenceKey } from './evidence/verify.js';
+export { verifyEvidencePacket } from './evidence/verify.js';
 export type {
   AuditRecord,
   AuditRecordCreateParams,

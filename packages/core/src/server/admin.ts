@@ -7,6 +7,7 @@ import {
   randomId,
   secretPrefix,
 } from './auth/credentials.js';
+import { rotateEvidenceKey } from './evidence/signing-keys.js';
 import type { ApiKeyRecord, OrgRecord, ReviewerRecord } from './model.js';
 import type { Store } from './store/store.js';
 
@@ -125,6 +126,11 @@ export function createAdmin(store: Store, options: { clock?: () => number; baseU
     listReviewers: async (orgId: string) =>
       (await store.listReviewers(orgId)).map(({ token_hash: _h, ...r }) => r),
     revokeReviewer: async (orgId: string, id: string) => store.revokeReviewer(orgId, id, now()),
+    /** New evidence signing key; older keys stay published so their packets keep verifying. */
+    async rotateEvidenceKey() {
+      const key = await rotateEvidenceKey(store, (options.clock ?? Date.now)());
+      return { key_id: key.key_id, public_key: key.public_key, created_at: key.created_at };
+    },
     /** New webhook secret; the old one keeps signing alongside it for `overlapMs`. */
     async rotateWebhookSecret(orgId: string, overlapMs = 24 * 3600_000) {
       const org = await requireOrg(orgId);

@@ -115,3 +115,12 @@ export interface AgentRecord extends JsonObject {
   verification_status: 'verified' | 'claimed';
   created_at: string;
 }
+
+/** An Ed25519 evidence signing key. Retired keys stay listed so old packets keep verifying. */
+export interface EvidenceKeyRecord {
+  key_id: string;
+  alg: 'Ed25519';
+  public_key: string;
+  private_key: string;
+  created_at: string;
+}

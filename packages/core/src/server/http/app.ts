@@ -5,6 +5,7 @@ import { registerAgentRoutes } from './agents.js';
 import { registerAuditRecordRoutes } from './audit-records.js';
 import { authenticate } from './auth.js';
 import { type AppEnv, type Deps, MAX_BODY_BYTES } from './context.js';
+import { registerEvidenceKeyRoute, registerEvidenceRoutes } from './evidence.js';
 import { HttpError } from './http-error.js';
 import { registerOperatorRoutes } from './operator.js';
 import { registerRequestRoutes } from './requests.js';
@@ -47,11 +48,13 @@ export function createApp(deps: Deps): Hono<AppEnv> {
       },
     }),
   );
+  registerEvidenceKeyRoute(api, deps);
   api.use('*', authenticate(deps));
   registerRequestRoutes(api, deps);
   registerAuditRecordRoutes(api, deps);
   registerTimelineRoutes(api, deps);
   registerAgentRoutes(api, deps);
+  registerEvidenceRoutes(api, deps);
   registerOperatorRoutes(api, deps);
   registerRuntimeRoutes(api);
   app.route(API_PREFIX, api);

@@ -5,6 +5,7 @@ import type {
   AuditRecordRow,
   DeliveryAttemptRecord,
   DeliveryRecord,
+  EvidenceKeyRecord,
   NewDelivery,
   OrgRecord,
   RequestRecord,
@@ -126,6 +127,10 @@ export interface Store {
 
   /** Trace ids whose `parent_trace_id` is `traceId`. */
   childTraces(orgId: string, traceId: string): Promise<string[]>;
+
+  /** Evidence signing keys, newest first; the newest one not retired signs. */
+  listEvidenceKeys(): Promise<EvidenceKeyRecord[]>;
+  insertEvidenceKey(key: EvidenceKeyRecord): Promise<void>;
 
   registerAgent(agent: AgentRecord): Promise<{ created: boolean; agent: AgentRecord }>;
   getAgent(orgId: string, id: string): Promise<AgentRecord | undefined>;

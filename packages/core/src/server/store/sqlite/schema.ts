@@ -82,6 +82,11 @@ CREATE INDEX IF NOT EXISTS audit_thread ON audit_records (org_id, thread_id) WHE
 CREATE INDEX IF NOT EXISTS audit_case ON audit_records (org_id, correlation_id) WHERE correlation_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS audit_trace ON audit_records (org_id, trace_id) WHERE trace_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS audit_agent ON audit_records (org_id, agent_id) WHERE agent_id IS NOT NULL;
+CREATE TABLE IF NOT EXISTS evidence_keys (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  key_id TEXT NOT NULL UNIQUE,
+  data TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS agents (
   id TEXT PRIMARY KEY,
   org_id TEXT NOT NULL,

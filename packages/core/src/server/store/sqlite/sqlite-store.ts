@@ -6,6 +6,7 @@ import type {
   AuditRecordRow,
   DeliveryAttemptRecord,
   DeliveryRecord,
+  EvidenceKeyRecord,
   NewDelivery,
   OrgRecord,
   RequestRecord,
@@ -443,6 +444,13 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
           traceId,
         ) as { trace_id: string }[];
       return rows.map((r) => r.trace_id);
+    },
+
+    async listEvidenceKeys() {
+      return all<EvidenceKeyRecord>(stmt('SELECT data FROM evidence_keys ORDER BY seq DESC').all() as Row[]);
+    },
+    async insertEvidenceKey(key) {
+      stmt('INSERT INTO evidence_keys (key_id, data) VALUES (?, ?)').run(key.key_id, JSON.stringify(key));
     },
 
     async registerAgent(agent) {
