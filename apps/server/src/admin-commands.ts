@@ -77,6 +77,42 @@ export function registerAdminCommands(program: Command, print: Print): void {
     evidence.command('rotate').description('new signing key; old keys stay published at /evidence/keys'),
   ).action(async (opts) => out(await withAdmin(opts, (a) => a.rotateEvidenceKey())));
 
+  const rule = admin
+    .command('rule')
+    .description('organisation rules that requests can tighten but never loosen');
+  dbOption(
+    rule.command('add').description('add a rule; matching requests get its requirements on top of their own'),
+  )
+    .requiredOption('--org <id>', 'organisation id')
+    .option('--action-type <type>', 'match context.action_type')
+    .option('--tool <name>', 'match the tool name')
+    .option('--risk <level>', 'match this risk level and above (low|medium|high|critical)')
+    .option('--min-approvals <n>', 'at least this many distinct approvals')
+    .option('--role <role>', 'an approval from this role is required (repeatable)', collect)
+    .option('--comment-required', 'every decision needs a comment')
+    .action(async (opts) => {
+      const input: Parameters<Admin['addPolicyRule']>[1] = {
+        match: {
+          ...(opts.actionType ? { action_type: opts.actionType } : {}),
+          ...(opts.tool ? { tool_name: opts.tool } : {}),
+          ...(opts.risk ? { risk_level: opts.risk } : {}),
+        },
+      };
+      if (opts.minApprovals !== undefined) input.min_approvals = Number(opts.minApprovals);
+      if (opts.role) input.required_roles = opts.role;
+      if (opts.commentRequired) input.comment_required = true;
+      out(await withAdmin(opts, (a) => a.addPolicyRule(opts.org, input)));
+    });
+  dbOption(rule.command('list').description('list rules'))
+    .requiredOption('--org <id>', 'organisation id')
+    .action(async (opts) => out(await withAdmin(opts, (a) => a.listPolicyRules(opts.org))));
+  dbOption(rule.command('remove').description('remove a rule (requests already created keep their policy)'))
+    .requiredOption('--org <id>', 'organisation id')
+    .requiredOption('--id <id>', 'rule id')
+    .action(async (opts) =>
+      out({ removed: await withAdmin(opts, (a) => a.removePolicyRule(opts.org, opts.id)) }),
+    );
+
   const key = admin.command('api-key').description('agent API keys');
   dbOption(key.command('create').description('create an agent API key'))
     .requiredOption('--org <id>', 'organisation id')

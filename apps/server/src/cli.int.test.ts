@@ -127,6 +127,22 @@ describe('contro1-server process', () => {
       reviewer_token: expect.stringMatching(/^cco_/),
     });
     const key = await cli('admin', 'api-key', 'create', '--org', orgId, '--label', 'bot', '--db', db);
+    const rule = await cli(
+      'admin',
+      'rule',
+      'add',
+      '--org',
+      orgId,
+      '--risk',
+      'high',
+      '--min-approvals',
+      '2',
+      '--comment-required',
+      '--db',
+      db,
+    );
+    expect(rule).toMatchObject({ match: { risk_level: 'high' }, min_approvals: 2, comment_required: true });
+    expect(await cli('admin', 'rule', 'list', '--org', orgId, '--db', db)).toHaveLength(1);
     const reviewers = await cli('admin', 'reviewer', 'list', '--org', orgId, '--db', db);
     expect(reviewers.map((r) => r.name)).toEqual(expect.arrayContaining(['Admin', 'Dana']));
     const keys = await cli('admin', 'api-key', 'list', '--org', orgId, '--db', db);
@@ -142,6 +158,13 @@ describe('contro1-server process', () => {
       retries: 0,
     });
     await client.createRequest({ type: 'approval', question: 'q', context: 'c' });
+    const risky = await client.createRequest({
+      type: 'approval',
+      question: 'q',
+      context: 'c',
+      risk_level: 'critical',
+    });
+    expect(risky.effective_policy).toMatchObject({ mode: 'threshold', rules_applied: [rule.id] });
     expect(
       await cli('admin', 'api-key', 'revoke', '--org', orgId, '--id', key.id as string, '--db', db),
     ).toEqual({ revoked: true });

@@ -8,7 +8,7 @@ import {
   secretPrefix,
 } from './auth/credentials.js';
 import { rotateEvidenceKey } from './evidence/signing-keys.js';
-import type { ApiKeyRecord, OrgRecord, ReviewerRecord } from './model.js';
+import type { ApiKeyRecord, OrgRecord, PolicyRule, ReviewerRecord } from './model.js';
 import type { Store } from './store/store.js';
 
 export interface CreatedOrganisation {
@@ -56,7 +56,7 @@ export function createAdmin(store: Store, options: { clock?: () => number; baseU
 
   async function createReviewer(
     orgId: string,
-    input: { name: string; email?: string; roles?: string[]; admin?: boolean },
+    input: { name: string; email?: string; roles?: string[]; departments?: string[]; admin?: boolean },
   ) {
     await requireOrg(orgId);
     const token = newReviewerToken();
@@ -66,6 +66,7 @@ export function createAdmin(store: Store, options: { clock?: () => number; baseU
       name: input.name,
       email: input.email ?? null,
       roles: input.roles ?? [],
+      departments: input.departments ?? [],
       is_admin: input.admin ?? false,
       token_prefix: secretPrefix(token),
       token_hash: hashSecret(token),
@@ -126,6 +127,32 @@ export function createAdmin(store: Store, options: { clock?: () => number; baseU
     listReviewers: async (orgId: string) =>
       (await store.listReviewers(orgId)).map(({ token_hash: _h, ...r }) => r),
     revokeReviewer: async (orgId: string, id: string) => store.revokeReviewer(orgId, id, now()),
+    /** Adds an organisation rule; requests matching it get its requirements on top of their own. */
+    async addPolicyRule(orgId: string, input: Omit<PolicyRule, 'id' | 'created_at'>) {
+      const org = await requireOrg(orgId);
+      const hasMatch = Object.values(input.match).some((v) => v !== undefined);
+      if (!hasMatch)
+        throw new Error('A rule needs at least one of --action-type, --tool or --risk to match on.');
+      if (input.match.risk_level && !['low', 'medium', 'high', 'critical'].includes(input.match.risk_level)) {
+        throw new Error('--risk must be low, medium, high or critical.');
+      }
+      if (
+        input.min_approvals !== undefined &&
+        (!Number.isInteger(input.min_approvals) || input.min_approvals < 1)
+      ) {
+        throw new Error('--min-approvals must be a whole number of at least 1.');
+      }
+      const rule: PolicyRule = { ...input, id: randomId('rule'), created_at: now() };
+      await store.updateOrg({ ...org, policy_rules: [...(org.policy_rules ?? []), rule] });
+      return rule;
+    },
+    listPolicyRules: async (orgId: string) => (await requireOrg(orgId)).policy_rules ?? [],
+    async removePolicyRule(orgId: string, id: string) {
+      const org = await requireOrg(orgId);
+      const rules = org.policy_rules ?? [];
+      await store.updateOrg({ ...org, policy_rules: rules.filter((r) => r.id !== id) });
+      return rules.some((r) => r.id === id);
+    },
     /** New evidence signing key; older keys stay published so their packets keep verifying. */
     async rotateEvidenceKey() {
       const key = await rotateEvidenceKey(store, (options.clock ?? Date.now)());

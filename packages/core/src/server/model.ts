@@ -12,6 +12,18 @@ export interface OrgRecord {
   decision_comment_policy: DecisionCommentPolicy;
   /** Hosts (exact names or IP literals) this organisation may call back even when they resolve privately. */
   callback_allowlist: string[];
+  /** Minimum rules a request can tighten but never loosen (14.1). */
+  policy_rules?: PolicyRule[];
+  created_at: string;
+}
+
+/** An organisation rule: when every given `match` field applies, its requirements are added to the request's. */
+export interface PolicyRule {
+  id: string;
+  match: { action_type?: string; tool_name?: string; risk_level?: string };
+  min_approvals?: number;
+  required_roles?: string[];
+  comment_required?: boolean;
   created_at: string;
 }
 
@@ -34,6 +46,8 @@ export interface ReviewerRecord {
   name: string;
   email: string | null;
   roles: string[];
+  /** Department ids for `approval_policy.required_department_ids`. */
+  departments?: string[];
   is_admin: boolean;
   token_prefix: string;
   token_hash: string;

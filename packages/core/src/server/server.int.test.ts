@@ -181,16 +181,16 @@ describe('bad input gets {error, message}, never a 5xx', () => {
       /^Invalid Contro1Request: title is required; request_type must be one of/,
     ],
     [
-      'quorum policy not yet enforced',
+      'single mode asking for two approvals',
       JSON.stringify({
         type: 'approval',
         question: 'q',
         context: 'c',
-        approval_policy: { mode: 'all_of', required_approvals: 2 },
+        approval_policy: { mode: 'single', required_approvals: 2 },
       }),
       400,
       'invalid_request',
-      /only single approvals/,
+      /cannot require more than one approval/,
     ],
     [
       'expires_at in the past',

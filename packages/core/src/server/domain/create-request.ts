@@ -7,6 +7,7 @@ import { contro1RequestSchema, isProtocolRequest } from '../../protocol/protocol
 import { canonicalHash } from '../../signing/canonical-json.js';
 import { HttpError } from '../http/http-error.js';
 import type { ApiKeyRecord, OrgRecord, RequestRecord } from '../model.js';
+import { effectivePolicy } from './policy.js';
 
 export interface CreateContext {
   org: OrgRecord;
@@ -68,17 +69,6 @@ function parseBody(body: unknown): {
   return { params };
 }
 
-function checkPolicy(params: CreateRequestParams): void {
-  const policy = params.approval_policy;
-  if (!policy) return;
-  if ((policy.mode && policy.mode !== 'single') || (policy.required_approvals ?? 1) > 1) {
-    throw new HttpError(
-      'invalid_request',
-      `approval_policy.mode "${policy.mode ?? 'threshold'}" is not enforced by this server yet; only single approvals are. Remove approval_policy or use mode "single" so the request is not resumed on the first yes.`,
-    );
-  }
-}
-
 function checkCallbackUrl(url: string | undefined): void {
   if (url === undefined) return;
   let parsed: URL;
@@ -114,7 +104,6 @@ function dedupeKey(
 /** Validates and normalises either create shape into one stored record (14.1). */
 export function buildRequestRecord(body: unknown, ctx: CreateContext): RequestRecord {
   const { params, expiresAt, protocol } = parseBody(body);
-  checkPolicy(params);
   checkCallbackUrl(params.callback_url);
   const priority = params.priority ?? 'normal';
   const sla = params.sla_minutes ?? ctx.defaultSlaMinutes[priority];
@@ -127,7 +116,8 @@ export function buildRequestRecord(body: unknown, ctx: CreateContext): RequestRe
     params.actor?.agent_id ??
     (typeof metadataActor?.agent_id === 'string' ? metadataActor.agent_id : undefined) ??
     ctx.apiKey.agent_id;
-  const commentPolicy: DecisionCommentPolicy = params.approval_comment_required
+  const policy = effectivePolicy(params as JsonObject, ctx.org.policy_rules ?? []);
+  const commentPolicy: DecisionCommentPolicy = policy.comment_required
     ? 'always'
     : ctx.org.decision_comment_policy;
   const id = ctx.newId();
@@ -140,6 +130,8 @@ export function buildRequestRecord(body: unknown, ctx: CreateContext): RequestRe
     dedupe_key: dedupeKey(params, ctx.idempotencyKeyHeader, protocol),
     fingerprint: requestFingerprint(params as Record<string, unknown>),
     claimed_by: null,
+    owner_reviewer_id: ctx.apiKey.owner_reviewer_id,
+    effective_policy: policy as unknown as JsonObject,
     state: 'queued',
     status: 'pending',
     callback_state: 'none',

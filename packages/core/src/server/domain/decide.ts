@@ -3,6 +3,7 @@ import { fromLegacyRequest, isTerminalState } from '../../protocol/status.js';
 import { HttpError } from '../http/http-error.js';
 import type { NewDelivery, RequestRecord, ReviewerRecord } from '../model.js';
 import type { Mutation } from '../store/store.js';
+import { type EffectivePolicy, type PolicyContext, quorum } from './policy.js';
 import { buildWebhookBody, eventIdFor } from './webhook-body.js';
 
 export interface Answer {
@@ -108,49 +109,71 @@ function checkComment(
   }
 }
 
+type ApprovalEntry = { operator_id?: string; decision?: string };
+
 function sameAnswer(
   record: RequestRecord,
   reviewer: ReviewerRecord,
   status: OutcomeStatus,
   value: unknown,
 ): boolean {
-  const operator = (record.response as { operator?: { id?: string }; value?: unknown } | null) ?? null;
-  if (operator?.operator?.id !== reviewer.id || record.status !== status) return false;
-  return record.type !== 'free_text' || operator.value === value;
+  if (record.type === 'free_text') {
+    const response = (record.response as { operator?: { id?: string }; value?: unknown } | null) ?? null;
+    return response?.operator?.id === reviewer.id && record.status === status && response.value === value;
+  }
+  const decision = status === 'approved' ? 'approved' : 'denied';
+  return (
+    record.status === status &&
+    ((record.approval_records as ApprovalEntry[] | undefined) ?? []).some(
+      (a) => a.operator_id === reviewer.id && a.decision === decision,
+    )
+  );
+}
+
+/** What the policy check needs inside the transaction: the request's policy and the organisation's reviewers. */
+export interface PolicyInput {
+  policy: EffectivePolicy;
+  ctx: PolicyContext;
+  reviewers: ReadonlyMap<string, ReviewerRecord>;
 }
 
 /**
- * A reviewer's answer as one transactional mutation: first writer wins; the same reviewer repeating the same
- * answer changes nothing (`changed: false`); any other answer to a final request is a 409.
+ * A reviewer's answer as one transactional mutation. First writer wins: the same reviewer repeating the same answer
+ * changes nothing (`changed: false`); any other answer to a final request is a 409. Under a quorum policy an
+ * approval that does not complete the quorum is recorded (`partial: true`) and the request stays open; the first
+ * rejection ends it.
  */
 export function answerMutation(
   reviewer: ReviewerRecord,
   answer: Answer,
   now: number,
   newDeliveryId: () => string,
-): (current: RequestRecord) => Mutation<{ record: RequestRecord; changed: boolean }> {
+  policy: PolicyInput,
+): (current: RequestRecord) => Mutation<{ record: RequestRecord; changed: boolean; partial: boolean }> {
   return (current) => {
     const { status, approved } = outcomeOfAnswer(current, answer);
     if (isTerminalState(current.state)) {
       if (sameAnswer(current, reviewer, status, answer.value))
-        return { result: { record: current, changed: false } };
+        return { result: { record: current, changed: false, partial: false } };
       throw new HttpError('conflict', `Request already has a final outcome (${current.status})`);
+    }
+    const previous = (current.approval_records as (JsonObject & ApprovalEntry)[] | undefined) ?? [];
+    if (
+      approved !== false &&
+      previous.some((a) => a.operator_id === reviewer.id && a.decision === 'approved')
+    ) {
+      throw new HttpError(
+        'conflict',
+        'You already approved this request; the same reviewer never counts twice',
+      );
     }
     const comment = text(answer.comment) ?? text(answer.reason);
     checkComment(current, approved, comment);
-    const response: JsonObject = {
-      ...(approved !== undefined && current.type === 'approval' ? { approved } : {}),
-      ...(answer.value !== undefined && current.type !== 'approval' ? { value: answer.value } : {}),
-      ...(comment ? { comment } : {}),
-      decision_type: current.type === 'free_text' ? 'respond' : approved ? 'approve' : 'reject',
-      operator: { id: reviewer.id, name: reviewer.name },
-      responded_by: reviewer.name,
-    };
     const at = new Date(now).toISOString();
     const withRecord: RequestRecord = {
       ...current,
       approval_records: [
-        ...((current.approval_records as JsonObject[] | undefined) ?? []),
+        ...previous,
         {
           operator_id: reviewer.id,
           operator_name_snapshot: reviewer.name,
@@ -159,6 +182,43 @@ export function answerMutation(
           created_at: at,
         },
       ],
+    };
+    if (approved === true && current.type === 'approval') {
+      const approvers = [
+        ...new Set([
+          ...previous.filter((a) => a.decision === 'approved').map((a) => a.operator_id),
+          reviewer.id,
+        ]),
+      ]
+        .map((id) => policy.reviewers.get(id as string) ?? (id === reviewer.id ? reviewer : undefined))
+        .filter((r): r is ReviewerRecord => r !== undefined);
+      const progress = quorum(policy.policy, approvers, policy.ctx);
+      if (!progress.met) {
+        const next: RequestRecord = {
+          ...withRecord,
+          state: 'assigned',
+          status: 'in_review',
+          updated_at: at,
+          state_history: [
+            ...current.state_history,
+            {
+              state: 'assigned',
+              timestamp: at,
+              actor: reviewer.id,
+              details: { partial_approval: approvers.length, missing: progress.missing },
+            },
+          ],
+        };
+        return { next, result: { record: next, changed: true, partial: true } };
+      }
+    }
+    const response: JsonObject = {
+      ...(approved !== undefined && current.type === 'approval' ? { approved } : {}),
+      ...(answer.value !== undefined && current.type !== 'approval' ? { value: answer.value } : {}),
+      ...(comment ? { comment } : {}),
+      decision_type: current.type === 'free_text' ? 'respond' : approved ? 'approve' : 'reject',
+      operator: { id: reviewer.id, name: reviewer.name },
+      responded_by: reviewer.name,
     };
     const { next, delivery } = finalise(withRecord, {
       status,
@@ -169,7 +229,11 @@ export function answerMutation(
       now,
       newDeliveryId,
     });
-    return { next, ...(delivery ? { delivery } : {}), result: { record: next, changed: true } };
+    return {
+      next,
+      ...(delivery ? { delivery } : {}),
+      result: { record: next, changed: true, partial: false },
+    };
   };
 }
 

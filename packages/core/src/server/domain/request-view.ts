@@ -2,7 +2,7 @@ import type { CentcomRequest } from '../../protocol/request-object.js';
 import type { RequestRecord } from '../model.js';
 import { redactCallbackUrls } from './redact.js';
 
-const INTERNAL = new Set(['org_id', 'dedupe_key', 'fingerprint', 'claimed_by']);
+const INTERNAL = new Set(['org_id', 'dedupe_key', 'fingerprint', 'claimed_by', 'owner_reviewer_id']);
 
 /**
  * The request object clients see (section 4a + 14.1): internals removed, `request_id` added, callback query

@@ -1,6 +1,7 @@
 import type { JsonObject } from '../../protocol/common.js';
 import type { ControlMapResponse } from '../../protocol/control-map.js';
-import type { ReviewerRecord } from '../model.js';
+import type { PolicyRule, ReviewerRecord } from '../model.js';
+import { approvalsNeeded, effectivePolicy, mayDecide, quorum } from './policy.js';
 
 const active = (reviewers: ReviewerRecord[]) => reviewers.filter((r) => !r.revoked_at);
 
@@ -9,52 +10,33 @@ export function knownRoles(reviewers: ReviewerRecord[]): Set<string> {
 }
 
 /**
- * Who may claim or answer: anyone when no role is required; holders of the role when some reviewer has it;
- * organisation admins when nobody does (upstream's admin fallback, reported as a warning).
+ * Control map (section 5) with the enforcement code: the policy is built as for a real request and `satisfiable`
+ * asks whether every eligible reviewer approving would meet it (more approvals never hurt, so that is exact).
  */
-export function canAnswer(
-  record: Record<string, unknown>,
-  reviewer: ReviewerRecord,
-  roles: Set<string>,
-): boolean {
-  if (reviewer.revoked_at) return false;
-  const role =
-    typeof record.required_role === 'string' && record.required_role ? record.required_role : undefined;
-  if (!role) return true;
-  if (roles.has(role)) return reviewer.roles.includes(role);
-  return reviewer.is_admin;
-}
-
-function rolesOf(body: JsonObject): string[] {
-  const list = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-  const routing = (body.routing ?? {}) as JsonObject;
-  const policy = (body.approval_policy ?? {}) as JsonObject;
-  const requirements = (body.approval_requirements ?? {}) as JsonObject;
-  const single = [body.required_role, routing.required_role].filter(
-    (v): v is string => typeof v === 'string' && v !== '',
-  );
-  return [
-    ...new Set([
-      ...single,
-      ...list(policy.required_roles),
-      ...list(requirements.required_roles),
-      ...list(requirements.must_include_roles),
-    ]),
-  ];
-}
-
-/** Basic control map (section 5): eligible reviewers per role, computed with the routing rule above. */
-export function controlMap(body: JsonObject, reviewers: ReviewerRecord[]): ControlMapResponse {
+export function controlMap(
+  body: JsonObject,
+  reviewers: ReviewerRecord[],
+  rules: readonly PolicyRule[],
+  ownerReviewerId: string | null,
+): ControlMapResponse {
   const live = active(reviewers);
   const roles = knownRoles(live);
+  const policy = effectivePolicy(body, rules);
+  const ctx = { knownRoles: roles, ownerReviewerId };
+  const eligible = live.filter((r) => mayDecide(policy, r, ctx));
+  const progress = quorum(policy, eligible, ctx);
   const admins = live.filter((r) => r.is_admin);
-  const policy = (body.approval_policy ?? {}) as JsonObject;
-  const required = typeof policy.required_approvals === 'number' ? policy.required_approvals : 1;
   const warnings: ControlMapResponse['warnings'] = [];
-  const roleRows = rolesOf(body).map((role) => {
+  const mentioned = [
+    ...new Set(policy.requirements.flatMap((r) => [...(r.eligible_roles ?? []), ...r.role_groups.flat()])),
+  ];
+  const roleRows = mentioned.map((role) => {
     if (roles.has(role)) {
-      const count = live.filter((r) => r.roles.includes(role)).length;
-      return { role, eligible_reviewer_count: count, status: 'mapped' };
+      return {
+        role,
+        eligible_reviewer_count: eligible.filter((r) => r.roles.includes(role)).length,
+        status: 'mapped',
+      };
     }
     warnings.push({
       code: 'unmapped_role',
@@ -62,32 +44,40 @@ export function controlMap(body: JsonObject, reviewers: ReviewerRecord[]): Contr
       role,
       available: admins.length,
     });
-    return { role, eligible_reviewer_count: admins.length, status: 'fallback_active' };
+    return {
+      role,
+      eligible_reviewer_count: eligible.filter((r) => r.is_admin).length,
+      status: 'fallback_active',
+    };
   });
-  const eligible = roleRows.length
-    ? new Set(
-        live
-          .filter((r) => roleRows.every((row) => canAnswer({ required_role: row.role }, r, roles)))
-          .map((r) => r.id),
-      ).size
-    : live.length;
-  if (eligible < required) {
+  const needed = approvalsNeeded(policy);
+  for (const missing of progress.missing) {
     warnings.push({
       code: 'insufficient_reviewers',
-      message: `The policy needs ${required} approval(s) but only ${eligible} reviewer(s) are eligible.`,
-      required,
-      available: eligible,
+      message: `Cannot be met: ${missing}.`,
+      required: needed,
+      available: eligible.length,
     });
   }
   const unmapped = warnings.some((w) => w.code === 'unmapped_role');
-  const status =
-    eligible < required || eligible === 0 ? 'needs_capacity' : unmapped ? 'needs_mapping' : 'ready';
+  const status = !progress.met
+    ? unmapped
+      ? 'needs_mapping'
+      : 'needs_capacity'
+    : unmapped
+      ? 'needs_mapping'
+      : 'ready';
   return {
     status,
-    satisfiable: eligible >= required && eligible > 0,
-    eligible_reviewer_count: eligible,
-    on_shift_reviewer_count: eligible,
-    approval_policy: { mode: 'single', required_approvals: required, ...policy },
+    satisfiable: progress.met,
+    eligible_reviewer_count: eligible.length,
+    on_shift_reviewer_count: eligible.length,
+    approval_policy: {
+      mode: policy.mode,
+      required_approvals: needed,
+      separation_of_duties: policy.separation_of_duties,
+    },
+    effective_policy: policy,
     roles: roleRows,
     warnings,
     suggested_action:
@@ -99,7 +89,7 @@ export function controlMap(body: JsonObject, reviewers: ReviewerRecord[]): Contr
               command: 'contro1-server admin reviewer create --role <role>',
             }
           : {
-              label: 'Add reviewers who can answer this request',
+              label: 'Add reviewers who can meet this policy',
               command: 'contro1-server admin reviewer create',
             },
     fallback_reviewers: unmapped ? admins.map((a) => ({ id: a.id, name: a.name })) : [],

@@ -27,6 +27,7 @@ function requestRecords(
     recorded_at: request.created_at,
     request_id: request.id,
     approval_policy: (request.approval_policy as JsonObject | undefined) ?? { mode: 'single' },
+    effective_policy: (request.effective_policy as JsonObject | undefined) ?? null,
     required_role: (request.required_role as string | undefined) ?? null,
     risk_level: (request.risk_level as string | undefined) ?? null,
     policy_trigger: (request.policy_trigger as string | undefined) ?? null,

@@ -1,8 +1,9 @@
 import type { Context, Hono } from 'hono';
 import { isTerminalState } from '../../protocol/status.js';
-import { type Answer, answerMutation } from '../domain/decide.js';
+import { type Answer, answerMutation, type PolicyInput } from '../domain/decide.js';
+import { describeEligibility, type EffectivePolicy, mayDecide } from '../domain/policy.js';
 import { toApiRequest } from '../domain/request-view.js';
-import { canAnswer, knownRoles } from '../domain/routing.js';
+import { knownRoles } from '../domain/routing.js';
 import type { RequestRecord, ReviewerRecord } from '../model.js';
 import { type AppEnv, type Deps, readJsonObject, reviewerOf } from './context.js';
 import { HttpError, notFound } from './http-error.js';
@@ -45,9 +46,25 @@ export function registerOperatorRoutes(app: Hono<AppEnv>, deps: Deps): void {
 
   const eligibility = async (c: Context<AppEnv>) => {
     const { org, reviewer } = reviewerOf(c);
-    const roles = knownRoles(await store.listReviewers(org.id));
-    return { org, reviewer, can: (r: RequestRecord) => canAnswer(r, reviewer, roles) };
+    const reviewers = await store.listReviewers(org.id);
+    const roles = knownRoles(reviewers);
+    const byId = new Map(reviewers.map((r) => [r.id, r]));
+    const input = (r: RequestRecord): PolicyInput => ({
+      policy: r.effective_policy as unknown as EffectivePolicy,
+      ctx: { knownRoles: roles, ownerReviewerId: (r.owner_reviewer_id as string | null | undefined) ?? null },
+      reviewers: byId,
+    });
+    const can = (r: RequestRecord) => {
+      const { policy, ctx } = input(r);
+      return mayDecide(policy, reviewer, ctx);
+    };
+    return { org, reviewer, can, input };
   };
+  const refusal = (r: RequestRecord) =>
+    new HttpError(
+      'forbidden',
+      `You may not decide this request: it needs ${describeEligibility(r.effective_policy as unknown as EffectivePolicy)}`,
+    );
 
   const view = (r: RequestRecord, reviewer: ReviewerRecord, can: boolean) => ({
     ...toApiRequest(r),
@@ -84,8 +101,7 @@ export function registerOperatorRoutes(app: Hono<AppEnv>, deps: Deps): void {
     const { org, reviewer, can } = await eligibility(c);
     const now = new Date(deps.clock()).toISOString();
     const record = await store.mutateRequest(org.id, c.req.param('id'), (current) => {
-      if (!can(current))
-        throw new HttpError('forbidden', `This request needs the role "${current.required_role}"`);
+      if (!can(current)) throw refusal(current);
       if (isTerminalState(current.state))
         throw new HttpError('conflict', `Request already has a final outcome (${current.status})`);
       if (current.claimed_by === reviewer.id) return { result: current };
@@ -105,13 +121,12 @@ export function registerOperatorRoutes(app: Hono<AppEnv>, deps: Deps): void {
   });
 
   app.post('/operator/queue/:id/respond', async (c) => {
-    const { org, reviewer, can } = await eligibility(c);
+    const { org, reviewer, can, input } = await eligibility(c);
     const answer = parseAnswer(await readJsonObject(c));
-    const mutation = answerMutation(reviewer, answer, deps.clock(), () => deps.newId('dlv'));
+    const now = deps.clock();
     const result = await store.mutateRequest(org.id, c.req.param('id'), (current) => {
-      if (!can(current))
-        throw new HttpError('forbidden', `This request needs the role "${current.required_role}"`);
-      return mutation(current);
+      if (!can(current)) throw refusal(current);
+      return answerMutation(reviewer, answer, now, () => deps.newId('dlv'), input(current))(current);
     });
     if (!result) throw notFound();
     if (result.changed) deps.onDeliveryQueued();
@@ -122,6 +137,7 @@ export function registerOperatorRoutes(app: Hono<AppEnv>, deps: Deps): void {
         outcome: record.status,
         state: record.state,
         changed: result.changed,
+        partial: result.partial,
         request: view(record, reviewer, false),
       },
     });

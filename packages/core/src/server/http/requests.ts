@@ -1,5 +1,7 @@
 import type { Hono } from 'hono';
 import type { JsonObject } from '../../protocol/common.js';
+import { toLegacyCreateRequestParams } from '../../protocol/normalise.js';
+import { type Contro1Request, isProtocolRequest } from '../../protocol/protocol-request.js';
 import { isTerminalState } from '../../protocol/status.js';
 import { buildRequestRecord } from '../domain/create-request.js';
 import { closeMutation } from '../domain/decide.js';
@@ -72,10 +74,15 @@ export function registerRequestRoutes(app: Hono<AppEnv>, deps: Deps): void {
   });
 
   app.post('/requests/control-map', async (c) => {
-    const body = await readJsonObject(c);
-    delete body.idempotency_key;
-    const reviewers = await store.listReviewers(c.get('principal').org.id);
-    return c.json(controlMap(body as JsonObject, reviewers));
+    const raw = await readJsonObject(c);
+    delete raw.idempotency_key;
+    const body = isProtocolRequest(raw)
+      ? (toLegacyCreateRequestParams(raw as Contro1Request) as JsonObject)
+      : (raw as JsonObject);
+    const principal = c.get('principal');
+    const reviewers = await store.listReviewers(principal.org.id);
+    const owner = principal.kind === 'agent' ? principal.apiKey.owner_reviewer_id : null;
+    return c.json(controlMap(body, reviewers, principal.org.policy_rules ?? [], owner));
   });
 
   app.get('/requests/:id', async (c) => {
