@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startHarness, startReceiver, waitFor } from './test-support/harness.js';
+import { startHarness, startReceiver, waitFor } from '../testing/harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'contro1-durable-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -4,8 +4,8 @@ import { verifyEvidencePacket } from '../evidence/verify.js';
 import type { EvidenceKey, EvidencePacket } from '../protocol/evidence.js';
 import { EVIDENCE_CSV_COLUMNS } from '../protocol/evidence.js';
 import { canonicalJson } from '../signing/canonical-json.js';
+import { type Harness, startHarness, startReceiver, waitFor } from '../testing/harness.js';
 import { recordExecution } from '../tracing/execution-trace.js';
-import { type Harness, startHarness, startReceiver, waitFor } from './test-support/harness.js';
 
 let h: Harness;
 let packet: EvidencePacket;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateRequestParams } from '../protocol/legacy-request.js';
-import { type Harness, startHarness, startReceiver, waitFor } from './test-support/harness.js';
+import { type Harness, startHarness, startReceiver, waitFor } from '../testing/harness.js';
 
 let h: Harness;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;

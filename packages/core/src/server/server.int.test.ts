@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CentcomClient } from '../client/centcom-client.js';
 import { Contro1Error } from '../client/errors.js';
-import { type Harness, startHarness, startReceiver, waitFor } from './test-support/harness.js';
+import { type Harness, startHarness, startReceiver, waitFor } from '../testing/harness.js';
 
 let h: Harness;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
@@ -340,6 +340,36 @@ describe('decisions and signed webhooks', () => {
     await reviewer.post(`/operator/queue/${ft.id}/respond`, { value: 'ACC-7' });
     const decision = await h.client.waitForDecision(ft.id, { intervalMs: 10 });
     expect(decision).toMatchObject({ outcome: 'provided_input', comment: 'ACC-7' });
+  });
+
+  it('edited arguments are accepted only when the request allows them', async () => {
+    const plain = await h.client.createRequest(approval());
+    expect(
+      (
+        await reviewer.post(`/operator/queue/${plain.id}/respond`, {
+          approved: true,
+          comment: 'x',
+          edited_input: { a: 1 },
+        })
+      ).status,
+    ).toBe(400);
+    const editable = await h.client.createRequest(approval({ metadata: { allow_edit: true } }));
+    expect(
+      (
+        await reviewer.post(`/operator/queue/${editable.id}/respond`, {
+          approved: false,
+          comment: 'no',
+          edited_input: { a: 1 },
+        })
+      ).status,
+    ).toBe(400);
+    await reviewer.post(`/operator/queue/${editable.id}/respond`, {
+      approved: true,
+      comment: 'smaller',
+      edited_input: { amount: 10 },
+    });
+    const decision = await waitFor(() => receiver.decisions.find((d) => d.requestId === editable.id));
+    expect(decision.structured).toMatchObject({ approved: true, edited_input: { amount: 10 } });
   });
 
   it('first writer wins; the same reviewer repeating the same answer is 200 and changes nothing', async () => {

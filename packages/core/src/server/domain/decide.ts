@@ -11,6 +11,8 @@ export interface Answer {
   value?: boolean | string;
   comment?: string;
   reason?: string;
+  /** Replacement tool arguments, allowed only when the request set `metadata.allow_edit`. */
+  edited_input?: Record<string, unknown>;
 }
 
 export type OutcomeStatus = 'approved' | 'denied' | 'provided_input' | 'cancelled' | 'timed_out';
@@ -169,6 +171,12 @@ export function answerMutation(
     }
     const comment = text(answer.comment) ?? text(answer.reason);
     checkComment(current, approved, comment);
+    if (answer.edited_input) {
+      if ((current.metadata as { allow_edit?: unknown } | undefined)?.allow_edit !== true) {
+        throw new HttpError('invalid_request', 'This request does not allow edited arguments');
+      }
+      if (approved !== true) throw new HttpError('invalid_request', 'Edited arguments come with an approval');
+    }
     const at = new Date(now).toISOString();
     const withRecord: RequestRecord = {
       ...current,
@@ -216,6 +224,7 @@ export function answerMutation(
       ...(approved !== undefined && current.type === 'approval' ? { approved } : {}),
       ...(answer.value !== undefined && current.type !== 'approval' ? { value: answer.value } : {}),
       ...(comment ? { comment } : {}),
+      ...(answer.edited_input ? { edited_input: answer.edited_input } : {}),
       decision_type: current.type === 'free_text' ? 'respond' : approved ? 'approve' : 'reject',
       operator: { id: reviewer.id, name: reviewer.name },
       responded_by: reviewer.name,

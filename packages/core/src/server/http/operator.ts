@@ -27,6 +27,12 @@ function parseAnswer(body: Record<string, unknown>): Answer {
     }
     answer.value = body.value;
   }
+  if (body.edited_input !== undefined && body.edited_input !== null) {
+    if (typeof body.edited_input !== 'object' || Array.isArray(body.edited_input)) {
+      throw new HttpError('invalid_request', 'edited_input must be a JSON object of tool arguments');
+    }
+    answer.edited_input = body.edited_input as Record<string, unknown>;
+  }
   for (const key of ['comment', 'reason'] as const) {
     const v = body[key];
     if (v === undefined || v === null) continue;

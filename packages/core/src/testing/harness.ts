@@ -4,14 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
-import { CentcomClient } from '../../client/centcom-client.js';
-import type { Decision } from '../../protocol/decision.js';
-import { readRawBody, toWebHeaders } from '../../receiver/node.js';
-import { createWebhookReceiver } from '../../receiver/webhook-receiver.js';
-import { type CreatedOrganisation, createAdmin } from '../admin.js';
-import { type CentcomServer, createServer, type ServerOptions } from '../create-server.js';
-import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
-import type { Store } from '../store/store.js';
+import { CentcomClient } from '../client/centcom-client.js';
+import type { Decision } from '../protocol/decision.js';
+import { readRawBody, toWebHeaders } from '../receiver/node.js';
+import { createWebhookReceiver } from '../receiver/webhook-receiver.js';
+import { type CreatedOrganisation, createAdmin } from '../server/admin.js';
+import { type CentcomServer, createServer, type ServerOptions } from '../server/create-server.js';
+import { createSqliteStore } from '../server/store/sqlite/sqlite-store.js';
+import type { Store } from '../server/store/store.js';
 
 export interface ReceivedWebhook {
   eventId: string;
@@ -80,6 +80,11 @@ export interface Harness {
   org: CreatedOrganisation;
   client: CentcomClient;
   clientFor(apiKey: string): CentcomClient;
+  /** Answers a request as the organisation's admin reviewer (the "auto-decider" of examples and tests). */
+  decide(
+    requestId: string,
+    answer: Record<string, unknown>,
+  ): Promise<{ status: number; body: Record<string, unknown> }>;
   operator(token: string): {
     get(path: string): Promise<{ status: number; body: Record<string, unknown> }>;
     post(path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }>;
@@ -88,7 +93,10 @@ export interface Harness {
   close(options?: { keepDb?: boolean }): Promise<void>;
 }
 
-/** The reference server on a temp SQLite file, served over real HTTP on 127.0.0.1, with one organisation. */
+/**
+ * The reference server on a temp SQLite file, served over real HTTP on 127.0.0.1, with one organisation: what
+ * adapter tests and examples run against. Needs the optional peers better-sqlite3 and @hono/node-server.
+ */
 export async function startHarness(
   options: Partial<ServerOptions> & { dbPath?: string; org?: CreatedOrganisation; port?: number } = {},
 ): Promise<Harness> {
@@ -134,6 +142,8 @@ export async function startHarness(
     org,
     client: clientFor(org.api_key),
     clientFor,
+    decide: (requestId, answer) =>
+      call(org.reviewer_token, 'POST', `/operator/queue/${requestId}/respond`, answer),
     operator: (token) => ({
       get: (path) => call(token, 'GET', path),
       post: (path, body) => call(token, 'POST', path, body ?? {}),

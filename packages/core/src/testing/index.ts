@@ -1,0 +1,2 @@
+export type { Harness, ReceivedWebhook } from './harness.js';
+export { startHarness, startReceiver, waitFor } from './harness.js';
