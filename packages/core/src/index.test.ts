@@ -71,6 +71,7 @@ describe('@contro1/core public surface', () => {
       'toLegacyCreateRequestParams',
       'toNodeListener',
       'toQueryString',
+      'toWebHeaders',
       'toolCallSchema',
       'v1ErrorBodySchema',
       'validateAuditRecord',

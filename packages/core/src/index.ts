@@ -128,7 +128,7 @@ export type { WebhookPayload } from './protocol/webhook-payload.js';
 export { parseWebhookPayload, webhookPayloadSchema } from './protocol/webhook-payload.js';
 export type { DedupeBegin, WebhookDedupeStore } from './receiver/dedupe.js';
 export { createMemoryDedupeStore } from './receiver/dedupe.js';
-export { readRawBody, toNodeListener, webhookMiddleware } from './receiver/node.js';
+export { readRawBody, toNodeListener, toWebHeaders, webhookMiddleware } from './receiver/node.js';
 export type {
   DecisionContextInfo,
   WebhookReceiver,

@@ -54,6 +54,7 @@ export interface ListRequestsParams {
   state?: string;
   agent_id?: string;
   thread_id?: string;
+  correlation_id?: string;
   callback_state?: 'none' | 'pending' | 'delivered' | 'failed';
   decided_since?: string;
   limit?: number;
