@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  resolve: { conditions: ['source'] },
-  ssr: { resolve: { conditions: ['source'] } },
+  resolve: { conditions: ['@contro1/source'] },
+  ssr: { resolve: { conditions: ['@contro1/source'] } },
   test: {
     include: ['src/**/*.test.ts'],
     testTimeout: 30_000,

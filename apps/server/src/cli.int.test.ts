@@ -10,7 +10,7 @@ const run = promisify(execFile);
 const main = new URL('./main.ts', import.meta.url).pathname;
 // tsx is resolved from the package, so children run in the package directory; every path they use is absolute.
 const packageDir = new URL('..', import.meta.url).pathname;
-const nodeArgs = ['--conditions=source', '--import', 'tsx', main];
+const nodeArgs = ['--conditions=@contro1/source', '--import', 'tsx', main];
 const dir = mkdtempSync(join(tmpdir(), 'contro1-cli-'));
 const children: ChildProcess[] = [];
 afterAll(() => {
