@@ -40,6 +40,7 @@ describe('@contro1/core public surface', () => {
       'contro1RequestSchema',
       'contro1ResponseSchema',
       'controlMapResponseSchema',
+      'createKeyedLock',
       'createMemoryDedupeStore',
       'createRequestParamsSchema',
       'createWebhookReceiver',

@@ -142,3 +142,4 @@ export type { StandardWebhookHeaders } from './signing/standard-webhooks.js';
 export { signStandardWebhook, verifyStandardWebhook } from './signing/standard-webhooks.js';
 export type { ExecutionOutcome, ExecutionRecordInput, GuardedResult } from './tracing/execution-trace.js';
 export { recordExecution, runIfApproved } from './tracing/execution-trace.js';
+export { createKeyedLock } from './util/keyed-lock.js';

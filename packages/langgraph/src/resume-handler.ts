@@ -1,11 +1,12 @@
 import {
   type CentcomClient,
+  createKeyedLock,
   createWebhookReceiver,
   type Decision,
   type WebhookDedupeStore,
   type WebhookReceiver,
 } from '@contro1/core';
-import { createKeyedLock } from './keyed-lock.js';
+
 import { type GraphResumeTarget, localGraphTarget, type ResumableGraph } from './resume-target.js';
 import { resumeThread, type ThreadResumeResult } from './resume-thread.js';
 
