@@ -42,7 +42,7 @@ export async function startServer(
   print: (line: string) => void,
 ): Promise<RunningServer> {
   prepareDatabaseDir(config.databasePath);
-  const store = createSqliteStore({ path: config.databasePath });
+  const store = createSqliteStore({ path: config.databasePath, serving: true });
   let server: CentcomServer | undefined;
   const { http, port } = await listen(
     (request) =>

@@ -102,7 +102,7 @@ export async function startHarness(
 ): Promise<Harness> {
   const dir = options.dbPath ? undefined : mkdtempSync(join(tmpdir(), 'contro1-'));
   const dbPath = options.dbPath ?? join(dir as string, 'centcom.db');
-  const store = createSqliteStore({ path: dbPath });
+  const store = createSqliteStore({ path: dbPath, serving: true });
   let port = 0;
   const server = createServer({
     allowLoopbackCallbacks: true,

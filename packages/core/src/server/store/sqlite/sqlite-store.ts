@@ -41,6 +41,8 @@ const CALLBACK_TRACKED = ['answered', 'callback_pending', 'callback_delivered', 
 export interface SqliteStoreOptions {
   /** File path, or `:memory:` for throw-away stores in tests. */
   path: string;
+  /** Set by the server process that delivers webhooks (not by admin tools opening the same file). */
+  serving?: boolean;
 }
 
 type Row = Record<string, unknown>;
@@ -85,6 +87,13 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
   db.exec(SQLITE_SCHEMA);
+  if (options.serving) {
+    // One server process owns an embedded database, so leases found when it starts belong to a process that died
+    // mid-attempt: release them now instead of waiting them out (receivers dedupe the possible second delivery).
+    db.prepare(
+      "UPDATE deliveries SET lease_token = NULL, lease_until = NULL WHERE status = 'pending' AND lease_token IS NOT NULL",
+    ).run();
+  }
 
   const parse = <T>(row: Row | undefined): T | undefined =>
     row ? (JSON.parse(row.data as string) as T) : undefined;
