@@ -113,6 +113,19 @@ export function registerAdminCommands(program: Command, print: Print): void {
       out({ removed: await withAdmin(opts, (a) => a.removePolicyRule(opts.org, opts.id)) }),
     );
 
+  dbOption(
+    org
+      .command('webhook-format')
+      .description('signature headers: centcom (X-CentCom-Signature) or standard (Standard Webhooks)'),
+  )
+    .requiredOption('--org <id>', 'organisation id')
+    .requiredOption('--format <format>', 'centcom | standard')
+    .action(async (opts) => {
+      if (opts.format !== 'centcom' && opts.format !== 'standard')
+        throw new Error('--format must be centcom or standard.');
+      out(await withAdmin(opts, (a) => a.setWebhookFormat(opts.org, opts.format)));
+    });
+
   const key = admin.command('api-key').description('agent API keys');
   dbOption(key.command('create').description('create an agent API key'))
     .requiredOption('--org <id>', 'organisation id')

@@ -158,6 +158,12 @@ export function createAdmin(store: Store, options: { clock?: () => number; baseU
       const key = await rotateEvidenceKey(store, (options.clock ?? Date.now)());
       return { key_id: key.key_id, public_key: key.public_key, created_at: key.created_at };
     },
+    /** Signature headers this organisation's webhooks carry. */
+    async setWebhookFormat(orgId: string, format: 'centcom' | 'standard') {
+      const org = await requireOrg(orgId);
+      await store.updateOrg({ ...org, webhook_format: format });
+      return { org_id: orgId, webhook_format: format };
+    },
     /** New webhook secret; the old one keeps signing alongside it for `overlapMs`. */
     async rotateWebhookSecret(orgId: string, overlapMs = 24 * 3600_000) {
       const org = await requireOrg(orgId);

@@ -9,6 +9,8 @@ export interface OrgRecord {
   /** Still signed alongside the new secret until `webhook_secret_previous_until`. */
   webhook_secret_previous: string | null;
   webhook_secret_previous_until: string | null;
+  /** `centcom` (X-CentCom-Signature, the default) or `standard` (Standard Webhooks `webhook-*` headers). */
+  webhook_format?: 'centcom' | 'standard';
   decision_comment_policy: DecisionCommentPolicy;
   /** Hosts (exact names or IP literals) this organisation may call back even when they resolve privately. */
   callback_allowlist: string[];

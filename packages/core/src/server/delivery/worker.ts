@@ -1,4 +1,5 @@
 import { signWebhook } from '../../signing/centcom-signature.js';
+import { signStandardWebhook } from '../../signing/standard-webhooks.js';
 import { randomId } from '../auth/credentials.js';
 import { redactUrl } from '../domain/redact.js';
 import type { Logger } from '../logger.js';
@@ -28,24 +29,27 @@ export interface BackgroundWorker {
   nudge(): void;
 }
 
+/**
+ * Headers for one attempt, signed with a fresh timestamp: X-CentCom-Signature (plus -Previous during a rotation
+ * overlap), or Standard Webhooks headers with one `v1` entry per live secret when the organisation chose them.
+ */
 function signingHeaders(org: OrgRecord, delivery: DeliveryRecord, now: number): Record<string, string> {
   const ts = Math.floor(now / 1000);
+  const until = org.webhook_secret_previous_until ? Date.parse(org.webhook_secret_previous_until) : 0;
+  const previous = org.webhook_secret_previous && until > now ? org.webhook_secret_previous : undefined;
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     'user-agent': 'contro1-server',
-    'x-centcom-signature': signWebhook(delivery.body, org.webhook_secret, ts).signature,
-    'x-centcom-timestamp': String(ts),
     'x-centcom-request-id': delivery.request_id,
     'x-centcom-event-id': delivery.event_id,
   };
-  const until = org.webhook_secret_previous_until ? Date.parse(org.webhook_secret_previous_until) : 0;
-  if (org.webhook_secret_previous && until > now) {
-    headers['x-centcom-signature-previous'] = signWebhook(
-      delivery.body,
-      org.webhook_secret_previous,
-      ts,
-    ).signature;
+  if (org.webhook_format === 'standard') {
+    const secrets = previous ? [org.webhook_secret, previous] : [org.webhook_secret];
+    return { ...headers, ...signStandardWebhook(delivery.event_id, delivery.body, secrets, ts) };
   }
+  headers['x-centcom-signature'] = signWebhook(delivery.body, org.webhook_secret, ts).signature;
+  headers['x-centcom-timestamp'] = String(ts);
+  if (previous) headers['x-centcom-signature-previous'] = signWebhook(delivery.body, previous, ts).signature;
   return headers;
 }
 
@@ -109,7 +113,7 @@ export function backgroundLoop(
 /** The outbox worker: claims due deliveries under a lease, signs with a fresh timestamp, POSTs, records (14.4). */
 export function createDeliveryWorker(options: DeliveryWorkerOptions): BackgroundWorker {
   const { store, clock, logger } = options;
-  const batch = options.batchSize ?? 32;
+  const batch = options.batchSize ?? 256;
 
   async function attempt(delivery: DeliveryRecord, token: string): Promise<void> {
     const org = await store.getOrg(delivery.org_id);

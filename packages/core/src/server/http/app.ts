@@ -56,7 +56,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   registerAgentRoutes(api, deps);
   registerEvidenceRoutes(api, deps);
   registerOperatorRoutes(api, deps);
-  registerRuntimeRoutes(api);
+  registerRuntimeRoutes(api, deps);
   app.route(API_PREFIX, api);
 
   app.notFound((c) => {

@@ -114,6 +114,8 @@ export interface Store {
   getDelivery(orgId: string, requestId: string): Promise<DeliveryRecord | undefined>;
   listAttempts(orgId: string, requestId: string): Promise<DeliveryAttemptRecord[]>;
   nextDeliveryDue(): Promise<number | null>;
+  /** The organisation's most recent attempts, newest first (endpoint health). */
+  recentAttempts(orgId: string, limit: number): Promise<DeliveryAttemptRecord[]>;
 
   insertAuditRecord(
     record: AuditRecordRow,

@@ -23,6 +23,7 @@ import type {
   TimelineEntry,
   TimelineKey,
 } from '../store.js';
+import { createGroupCommit } from './group-commit.js';
 import { SQLITE_SCHEMA } from './schema.js';
 
 const FINAL_STATES = [
@@ -37,6 +38,22 @@ const FINAL_STATES = [
 
 /** Answered requests show delivery progress in `state`; cancelled and expired ones keep their state. */
 const CALLBACK_TRACKED = ['answered', 'callback_pending', 'callback_delivered', 'callback_failed'];
+
+const WRITE_METHODS = [
+  'createOrg',
+  'updateOrg',
+  'createApiKey',
+  'revokeApiKey',
+  'createReviewer',
+  'revokeReviewer',
+  'insertRequest',
+  'mutateRequest',
+  'claimDeliveries',
+  'finishAttempt',
+  'insertAuditRecord',
+  'insertEvidenceKey',
+  'registerAgent',
+] as const satisfies readonly (keyof Store)[];
 
 export interface SqliteStoreOptions {
   /** File path, or `:memory:` for throw-away stores in tests. */
@@ -95,6 +112,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     ).run();
   }
 
+  const write = createGroupCommit(db);
   const parse = <T>(row: Row | undefined): T | undefined =>
     row ? (JSON.parse(row.data as string) as T) : undefined;
   const all = <T>(rows: Row[]): T[] => rows.map((row) => JSON.parse(row.data as string) as T);
@@ -235,7 +253,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     return { items: all<T>(items), nextCursor: more && last ? encodeCursor([last.seq as number]) : null };
   }
 
-  return {
+  const store: Store = {
     kind: 'sqlite',
     async close() {
       db.close();
@@ -365,6 +383,14 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         stmt('SELECT data FROM delivery_attempts WHERE org_id = ? AND request_id = ? ORDER BY seq').all(
           orgId,
           requestId,
+        ) as Row[],
+      );
+    },
+    async recentAttempts(orgId, limit) {
+      return all<DeliveryAttemptRecord>(
+        stmt('SELECT data FROM delivery_attempts WHERE org_id = ? ORDER BY seq DESC LIMIT ?').all(
+          orgId,
+          limit,
         ) as Row[],
       );
     },
@@ -505,4 +531,13 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       ).n;
     },
   };
+
+  // Every write goes through group commit. The bodies run synchronously inside their savepoint; the async wrappers
+  // only carry the result (or the error, after the write's own transaction rolled back) to the caller.
+  for (const name of WRITE_METHODS) {
+    const original = store[name] as (...args: unknown[]) => Promise<unknown>;
+    (store as unknown as Record<string, unknown>)[name] = (...args: unknown[]) =>
+      write(() => original.apply(store, args));
+  }
+  return store;
 }

@@ -1,0 +1,264 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readRawBody } from '@contro1/core';
+import Database from 'better-sqlite3';
+
+/**
+ * `pnpm bench`: every figure is measured in this run and printed next to its same-run baseline. The load generator
+ * (autocannon) and each server run in separate processes. Not part of CI: timings are never asserted in tests.
+ */
+const dir = mkdtempSync(join(tmpdir(), 'contro1-bench-'));
+const seconds = Number(process.env.BENCH_SECONDS ?? '8');
+const connections = Number(process.env.BENCH_CONNECTIONS ?? '64');
+const largeRows = Number(process.env.BENCH_LARGE_ROWS ?? '1000000');
+const pendingRows = Number(process.env.BENCH_PENDING_ROWS ?? '100000');
+const here = new URL('.', import.meta.url).pathname;
+const children: ChildProcess[] = [];
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface Started {
+  port: number;
+  org?: { api_key: string; reviewer_token: string; webhook_secret: string };
+  child: ChildProcess;
+}
+
+function startServer(script: string, db: string): Promise<Started> {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@contro1/source', '--import', 'tsx', join(here, script), db],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  children.push(child);
+  return new Promise((resolve) => {
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /ready (\d+)(?: (.*))?\n/.exec(out);
+      if (m) resolve({ port: Number(m[1]), ...(m[2] ? { org: JSON.parse(m[2]) } : {}), child });
+    });
+  });
+}
+
+const stop = (s: Started) =>
+  new Promise<void>((r) => {
+    s.child.once('exit', () => r());
+    s.child.kill('SIGKILL');
+  });
+
+interface Load {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+}
+
+/** autocannon in its own process, creating requests for `seconds`. */
+function load(port: number, apiKey: string | undefined): Promise<Load> {
+  const body = JSON.stringify({
+    type: 'approval',
+    question: 'Bench create',
+    context: { tool_name: 'pay', tool_input: { amount: 1 } },
+  });
+  const args = [
+    '-c',
+    String(connections),
+    '-d',
+    String(seconds),
+    '-m',
+    'POST',
+    '-H',
+    'content-type=application/json',
+    '-b',
+    body,
+    '-j',
+  ];
+  if (apiKey) args.push('-H', `authorization=Bearer ${apiKey}`);
+  args.push(`http://127.0.0.1:${port}/api/centcom/v1/requests`);
+  const child = spawn(join(here, 'node_modules/.bin/autocannon'), args, {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  return new Promise((resolve) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.on('close', () => {
+      const r = JSON.parse(out) as {
+        requests: { average: number };
+        latency: { p50: number; p99: number };
+        non2xx: number;
+      };
+      resolve({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx });
+    });
+  });
+}
+
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+};
+
+/** Bulk-seeds `rows` requests straight into a store file created by the reference server's schema. */
+async function seed(db: string, rows: number, state: string) {
+  const s = await startServer('reference-server.ts', db);
+  await stop(s);
+  const raw = new Database(db);
+  raw.pragma('journal_mode = WAL');
+  const orgId = (raw.prepare('SELECT id FROM orgs LIMIT 1').get() as { id: string }).id;
+  const insert = raw.prepare(
+    `INSERT INTO requests (id, org_id, dedupe_key, state, callback_state, final, created_at, expires_at, data)
+     VALUES (?, ?, NULL, ?, 'none', ?, ?, ?, ?)`,
+  );
+  const now = Date.now();
+  const batch = raw.transaction((from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      const id = `req_seed_${i}`;
+      const data = JSON.stringify({
+        id,
+        org_id: orgId,
+        type: 'approval',
+        question: `Seeded ${i}`,
+        context: 'seed',
+        state,
+        status: 'pending',
+        state_history: [],
+        created_at: new Date(now).toISOString(),
+        updated_at: new Date(now).toISOString(),
+        expires_at: new Date(now + 86_400_000).toISOString(),
+      });
+      insert.run(id, orgId, state, state === 'queued' ? 0 : 1, now, now + 86_400_000, data);
+    }
+  });
+  for (let i = 0; i < rows; i += 50_000) batch(i, Math.min(rows, i + 50_000));
+  raw.close();
+}
+
+async function webhookLatency(): Promise<{ p50: number; p99: number; count: number }> {
+  const s = await startServer('reference-server.ts', join(dir, 'latency.db'));
+  const org = s.org as NonNullable<Started['org']>;
+  const decidedAt = new Map<string, number>();
+  const latencies: number[] = [];
+  const received = new Map<string, number>();
+  const receiver = createHttpServer(async (req, res) => {
+    await readRawBody(req);
+    const id = String(req.headers['x-centcom-request-id']);
+    received.set(id, performance.now());
+    res.writeHead(200).end();
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  const callback = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  const base = `http://127.0.0.1:${s.port}/api/centcom/v1`;
+  const post = (path: string, token: string, body: unknown) =>
+    fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const rounds = 3;
+  for (let round = 0; round < rounds; round++) {
+    const ids = await Promise.all(
+      Array.from(
+        { length: 200 },
+        async (_, i) =>
+          (
+            (await (
+              await post('/requests', org.api_key, {
+                type: 'approval',
+                question: `L${round}-${i}`,
+                context: 'c',
+                callback_url: callback,
+              })
+            ).json()) as { id: string }
+          ).id,
+      ),
+    );
+    await Promise.all(
+      ids.map(async (id) => {
+        const res = await post(`/operator/queue/${id}/respond`, org.reviewer_token, {
+          approved: true,
+          comment: 'ok',
+        });
+        if (res.ok) decidedAt.set(id, performance.now());
+      }),
+    );
+    const deadline = Date.now() + 10_000;
+    while (ids.some((id) => !received.has(id)) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    // From the reviewer's acknowledged decision to the webhook's arrival (0 when the webhook won the race).
+    for (const id of ids)
+      latencies.push(Math.max(0, (received.get(id) ?? Number.NaN) - (decidedAt.get(id) ?? Number.NaN)));
+  }
+  await new Promise<void>((r) => receiver.close(() => r()));
+  await stop(s);
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), count: latencies.length };
+}
+
+async function rssAtPending(rows: number): Promise<number> {
+  const db = join(dir, 'pending.db');
+  await seed(db, rows, 'queued');
+  const s = await startServer('reference-server.ts', db);
+  await load(s.port, undefined).catch(() => undefined);
+  await new Promise((r) => setTimeout(r, 500));
+  const { readFileSync } = await import('node:fs');
+  const status = readFileSync(`/proc/${s.child.pid}/status`, 'utf8');
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  await stop(s);
+  return rssKb / 1024;
+}
+
+console.log(`contro1 bench: ${seconds} s per load, ${connections} connections, node ${process.version}\n`);
+
+const baseline = await startServer('baseline-server.ts', join(dir, 'baseline.db'));
+const baseLoad = await load(baseline.port, undefined);
+await stop(baseline);
+const ours = await startServer('reference-server.ts', join(dir, 'ours.db'));
+const ourLoad = await load(ours.port, ours.org?.api_key);
+await stop(ours);
+console.log('create throughput (fsync on every acknowledged create)');
+console.log('| server | creates/s | p50 ms | p99 ms | non-2xx |');
+console.log('|---|---|---|---|---|');
+console.log(
+  `| baseline: node:http + JSON.parse + 1 fsync'd insert | ${fmt(baseLoad.rps)} | ${baseLoad.p50} | ${baseLoad.p99} | ${baseLoad.non2xx} |`,
+);
+console.log(
+  `| reference server (group commit) | ${fmt(ourLoad.rps)} | ${ourLoad.p50} | ${ourLoad.p99} | ${ourLoad.non2xx} |`,
+);
+console.log(
+  `ratio ours/baseline: ${fmt(ourLoad.rps / baseLoad.rps, 2)}× (target ≥ 1.0× and ≥ 5,000 creates/s)\n`,
+);
+
+const latency = await webhookLatency();
+console.log(
+  `decision → webhook received, 200 concurrent pending deliveries × 3 rounds (${latency.count} webhooks): p50 ${fmt(latency.p50, 1)} ms, p99 ${fmt(latency.p99, 1)} ms (target p99 ≤ 25 ms)\n`,
+);
+
+const emptyDb = join(dir, 'empty.db');
+const largeDb = join(dir, 'large.db');
+await seed(emptyDb, 0, 'closed');
+const seedStarted = Date.now();
+await seed(largeDb, largeRows, 'closed');
+console.log(`seeded ${fmt(largeRows)} stored requests in ${fmt((Date.now() - seedStarted) / 1000, 1)} s`);
+const empty = await startServer('reference-server.ts', emptyDb);
+const emptyLoad = await load(empty.port, empty.org?.api_key);
+await stop(empty);
+const large = await startServer('reference-server.ts', largeDb);
+const largeLoad = await load(large.port, large.org?.api_key);
+await stop(large);
+console.log(
+  `create throughput with ${fmt(largeRows)} stored requests: ${fmt(largeLoad.rps)}/s vs ${fmt(emptyLoad.rps)}/s on an empty database → ${fmt(largeLoad.rps / emptyLoad.rps, 2)}× (target ≥ 0.8)\n`,
+);
+
+const rss = await rssAtPending(pendingRows);
+console.log(
+  `server RSS with ${fmt(pendingRows)} pending requests after a load run: ${fmt(rss, 0)} MB (target ≤ 150 MB)`,
+);
+process.exit(0);

@@ -1,0 +1,56 @@
+import type BetterSqlite3 from 'better-sqlite3';
+
+interface Pending {
+  op: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit: writes queued in the same turn of the event loop run in one transaction, each inside its own
+ * savepoint (so one failing write rolls back alone), and share one fsync'd commit. Every caller's promise settles
+ * only after that commit, so an acknowledgement still means "on disk".
+ */
+export function createGroupCommit(db: BetterSqlite3.Database) {
+  let queue: Pending[] = [];
+  let scheduled = false;
+  // Boxed, because better-sqlite3 refuses transaction functions that return a promise.
+  const savepoint = db.transaction((op: () => unknown) => ({ value: op() }));
+  const batch = db.transaction((items: Pending[]) =>
+    items.map((item) => {
+      try {
+        return { ok: true as const, value: savepoint(item.op).value };
+      } catch (error) {
+        return { ok: false as const, error };
+      }
+    }),
+  );
+
+  function flush() {
+    scheduled = false;
+    const items = queue;
+    queue = [];
+    let outcomes: ReturnType<typeof batch>;
+    try {
+      outcomes = batch.immediate(items);
+    } catch (error) {
+      for (const item of items) item.reject(error);
+      return;
+    }
+    outcomes.forEach((outcome, i) => {
+      const item = items[i] as Pending;
+      if (outcome.ok) item.resolve(outcome.value);
+      else item.reject(outcome.error);
+    });
+  }
+
+  return function write<T>(op: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      queue.push({ op, resolve: resolve as (value: unknown) => void, reject });
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    });
+  };
+}
