@@ -28,6 +28,7 @@ describe('@contro1/core public surface', () => {
       'REQUEST_STATUSES',
       'TERMINAL_STATES',
       'WEBHOOK_STATES',
+      'approvalFields',
       'approvalPolicySchema',
       'approvalRequirementsSchema',
       'auditRecordCreateSchema',

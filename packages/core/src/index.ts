@@ -1,3 +1,5 @@
+export type { ApprovalFields } from './client/approval-fields.js';
+export { approvalFields } from './client/approval-fields.js';
 export type {
   CentcomClientOptions,
   ListRequestsParams,

@@ -1,31 +1,24 @@
 import {
-  type ApprovalPolicy,
+  type ApprovalFields,
+  approvalFields,
   type CentcomClient,
   type CreateRequestParams,
   canonicalHash,
   type Decision,
   externalRequestId,
   isApproved,
-  type RiskLevel,
   threadIdFor,
 } from '@contro1/core';
 import { getConfig, interrupt } from '@langchain/langgraph';
 import { type ApprovalInterruptValue, INTERRUPT_KIND, readEnvelope } from './resume-envelope.js';
 
-export interface ApprovalRequest {
+export interface ApprovalRequest extends ApprovalFields {
   /** The question the reviewer answers. */
   title: string;
   description?: string;
   toolName?: string;
   /** The exact arguments the approval is bound to. */
   toolInput?: Record<string, unknown>;
-  riskLevel?: RiskLevel;
-  policyTrigger?: string;
-  requiredRole?: string;
-  slaMinutes?: number;
-  priority?: 'normal' | 'urgent';
-  approvalPolicy?: ApprovalPolicy;
-  approvalCommentRequired?: boolean;
   /** Let the reviewer approve with edited arguments (returned as `editedInput`). */
   allowEdit?: boolean;
   metadata?: Record<string, unknown>;
@@ -74,6 +67,7 @@ function buildParams(
   key: string,
 ) {
   const params: CreateRequestParams = {
+    ...approvalFields(request),
     type: 'approval',
     question: request.title,
     context: {
@@ -94,14 +88,6 @@ function buildParams(
   };
   if (options.callbackUrl) params.callback_url = options.callbackUrl;
   if (options.agentId) params.actor = { agent_id: options.agentId };
-  if (request.riskLevel) params.risk_level = request.riskLevel;
-  if (request.policyTrigger) params.policy_trigger = request.policyTrigger;
-  if (request.requiredRole) params.required_role = request.requiredRole;
-  if (request.slaMinutes) params.sla_minutes = request.slaMinutes;
-  if (request.priority) params.priority = request.priority;
-  if (request.approvalPolicy) params.approval_policy = request.approvalPolicy;
-  if (request.approvalCommentRequired !== undefined)
-    params.approval_comment_required = request.approvalCommentRequired;
   if (request.toolName)
     params.tool_calls = [
       { name: request.toolName, input: request.toolInput ?? {}, outcome: 'pending_approval' },

@@ -55,14 +55,13 @@ export function createLangGraphResumeHandler(options: LangGraphResumeHandlerOpti
   const chosen = options.target ?? (options.graph ? localGraphTarget(options.graph) : undefined);
   if (!chosen) throw new TypeError('createLangGraphResumeHandler needs a graph or a target');
   const target: GraphResumeTarget = chosen;
-  const withLock = createKeyedLock();
-  const inFlight = new Set<Promise<unknown>>();
+  const jobs = createKeyedLock();
   const attempts = options.retry?.attempts ?? 5;
   const delayMs = options.retry?.delayMs ?? ((n: number) => 200 * 2 ** n);
 
   function schedule(threadId: string, decision?: Decision): Promise<ThreadResumeResult | undefined> {
     const known = new Map(decision ? [[decision.requestId, decision]] : []);
-    const job = withLock(threadId, async () => {
+    return jobs.run(threadId, async () => {
       for (let attempt = 1; ; attempt++) {
         try {
           const result = await resumeThread(target, options.client, threadId, known);
@@ -76,9 +75,6 @@ export function createLangGraphResumeHandler(options: LangGraphResumeHandlerOpti
         }
       }
     });
-    inFlight.add(job);
-    void job.finally(() => inFlight.delete(job));
-    return job;
   }
 
   const receiver = createWebhookReceiver({
@@ -107,9 +103,7 @@ export function createLangGraphResumeHandler(options: LangGraphResumeHandlerOpti
 
   return {
     ...receiver,
-    async idle() {
-      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
-    },
+    idle: jobs.idle,
     async reconcile({ since }) {
       const threads = new Set<string>();
       for (let cursor: string | undefined, more = true; more; ) {

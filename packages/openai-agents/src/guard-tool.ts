@@ -1,16 +1,10 @@
-import type { ApprovalPolicy, RiskLevel } from '@contro1/core';
+import type { ApprovalFields, RiskLevel } from '@contro1/core';
 import type { FunctionTool } from '@openai/agents';
 
 /** Request fields for one guarded call; everything but the title is optional. */
-export interface GuardRequest {
+export interface GuardRequest extends ApprovalFields {
   title: string;
   description?: string;
-  riskLevel?: RiskLevel;
-  policyTrigger?: string;
-  policyContext?: { source?: string; policy_name?: string; rule_id?: string; rule_reason?: string };
-  requiredRole?: string;
-  slaMinutes?: number;
-  approvalPolicy?: ApprovalPolicy;
 }
 
 export interface GuardPolicy<TArgs = Record<string, unknown>> {

@@ -46,8 +46,7 @@ export interface AgentsResumeHandler extends WebhookReceiver {
  * the background under a per-run lock, approving or rejecting each call, and hands the result on.
  */
 export function createAgentsResumeHandler(options: AgentsResumeHandlerOptions): AgentsResumeHandler {
-  const withLock = createKeyedLock();
-  const inFlight = new Set<Promise<unknown>>();
+  const jobs = createKeyedLock();
 
   async function resume(runKey: string): Promise<void> {
     const stored = await options.store.load(runKey);
@@ -110,16 +109,12 @@ export function createAgentsResumeHandler(options: AgentsResumeHandlerOptions): 
       }
       const { readyToResume } = await options.store.recordDecision(runKey, decision);
       if (!readyToResume) return;
-      const job = withLock(runKey, () => resume(runKey));
-      inFlight.add(job);
-      void job.finally(() => inFlight.delete(job));
+      void jobs.run(runKey, () => resume(runKey));
     },
   });
 
   return {
     ...receiver,
-    async idle() {
-      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
-    },
+    idle: jobs.idle,
   };
 }

@@ -1,4 +1,10 @@
-import { type CentcomClient, type CreateRequestParams, externalRequestId, sha256Hex } from '@contro1/core';
+import {
+  approvalFields,
+  type CentcomClient,
+  type CreateRequestParams,
+  externalRequestId,
+  sha256Hex,
+} from '@contro1/core';
 import type { Agent, RunState, RunToolApprovalItem } from '@openai/agents';
 import { guardPolicyOf } from './guard-tool.js';
 import { type PendingCall, RUN_STATE_SCHEMA_VERSION, type RunStateStore } from './run-state-store.js';
@@ -69,6 +75,7 @@ export async function submitInterruptions(
     const args = parseArgs(item.arguments);
     const fields = guardPolicyOf(findTool(item.agent, toolName))?.request?.(args) ?? {};
     const params: CreateRequestParams = {
+      ...approvalFields(fields),
       type: 'approval',
       question: fields.title ?? `Allow ${toolName}?`,
       context: {
@@ -88,12 +95,6 @@ export async function submitInterruptions(
     };
     if (options.callbackUrl) params.callback_url = options.callbackUrl;
     if (options.agentId) params.actor = { agent_id: options.agentId };
-    if (fields.riskLevel) params.risk_level = fields.riskLevel;
-    if (fields.policyTrigger) params.policy_trigger = fields.policyTrigger;
-    if (fields.policyContext) params.policy_context = fields.policyContext;
-    if (fields.requiredRole) params.required_role = fields.requiredRole;
-    if (fields.slaMinutes) params.sla_minutes = fields.slaMinutes;
-    if (fields.approvalPolicy) params.approval_policy = fields.approvalPolicy;
     const created = await options.client.createRequest(params);
     pending.push({
       requestId: created.id,
