@@ -1,13 +1,13 @@
-import { type Admin, createAdmin, createSqliteStore } from '@contro1/core/server';
+import { type Admin, createAdmin } from '@contro1/core/server';
 import type { Command } from 'commander';
-import { type ConfigFlags, invocationDir, loadConfig, prepareDatabaseDir } from './config.js';
+import { type ConfigFlags, invocationDir, loadConfig } from './config.js';
+import { openStore } from './open-store.js';
 
 type Print = (line: string) => void;
 
 async function withAdmin<T>(flags: ConfigFlags, fn: (admin: Admin) => Promise<T>): Promise<T> {
   const config = loadConfig(flags, process.env, invocationDir());
-  prepareDatabaseDir(config.databasePath);
-  const store = createSqliteStore({ path: config.databasePath });
+  const store = await openStore(config.database, false);
   try {
     const base = config.publicUrl ?? `http://${config.host}:${config.port}`;
     return await fn(createAdmin(store, { baseUrl: `${base}/api/centcom/v1` }));
@@ -71,6 +71,12 @@ export function registerAdminCommands(program: Command, print: Print): void {
         await withAdmin(opts, (a) => a.rotateWebhookSecret(opts.org, Number(opts.overlapHours) * 3_600_000)),
       ),
     );
+
+  dbOption(
+    admin
+      .command('migrate')
+      .description('create or update the database schema (the server also does this on start)'),
+  ).action(async (opts) => out(await withAdmin(opts, async () => ({ migrated: true }))));
 
   const evidence = admin.command('evidence-key').description('Ed25519 keys that sign evidence packets');
   dbOption(

@@ -6,11 +6,21 @@ describe('loadConfig', () => {
     expect(loadConfig({}, {}, '/srv')).toEqual({
       host: '127.0.0.1',
       port: 8787,
-      databasePath: '/srv/.contro1/centcom.db',
+      database: { kind: 'sqlite', path: '/srv/.contro1/centcom.db' },
+      leaseMs: 60_000,
       publicUrl: undefined,
       allowLoopbackCallbacks: false,
       logLevel: 'info',
       dev: false,
+    });
+  });
+
+  it('selects PostgreSQL from a postgres:// URL', () => {
+    expect(
+      loadConfig({}, { CONTRO1_DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db' }, '/srv').database,
+    ).toEqual({
+      kind: 'postgres',
+      url: 'postgres://u:p@127.0.0.1:5432/db',
     });
   });
 
@@ -22,7 +32,7 @@ describe('loadConfig', () => {
     );
     expect(config).toMatchObject({
       port: 9000,
-      databasePath: '/srv/data/x.db',
+      database: { kind: 'sqlite', path: '/srv/data/x.db' },
       publicUrl: 'https://ok.example.com',
       allowLoopbackCallbacks: true,
     });
@@ -34,11 +44,7 @@ describe('loadConfig', () => {
     [{}, { PUBLIC_URL: 'approvals.example.com' }, /PUBLIC_URL must be an absolute http\(s\) URL/],
     [{}, { LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
     [{}, { CONTRO1_ALLOW_LOOPBACK_CALLBACKS: 'maybe' }, /must be true or false/],
-    [
-      {},
-      { CONTRO1_DATABASE_URL: 'postgres://u@127.0.0.1/db' },
-      /PostgreSQL, which this server version cannot use yet/,
-    ],
+    [{}, { CONTRO1_DELIVERY_LEASE_MS: '5000' }, /at least 20000/],
   ])('refuses %j %j with one sentence', (flags, env, message) => {
     expect(() => loadConfig(flags, env as NodeJS.ProcessEnv, '/srv')).toThrow(ConfigError);
     expect(() => loadConfig(flags, env as NodeJS.ProcessEnv, '/srv')).toThrow(message);

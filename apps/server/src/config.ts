@@ -4,8 +4,9 @@ import { dirname, resolve } from 'node:path';
 export interface ServerConfig {
   host: string;
   port: number;
-  /** Absolute path of the SQLite file. */
-  databasePath: string;
+  database: DatabaseConfig;
+  /** Delivery lease; longer than one attempt (15 s) plus jitter. */
+  leaseMs: number;
   publicUrl: string | undefined;
   allowLoopbackCallbacks: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -38,13 +39,24 @@ function bool(name: string, value: string | undefined): boolean | undefined {
   throw new ConfigError(`${name} must be true or false, not "${value}".`);
 }
 
-/** Resolves the database setting to a SQLite file path, refusing what this build cannot serve. */
-export function databasePathOf(value: string, cwd: string): string {
+export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+
+/** `postgres://…` selects PostgreSQL; anything else is a SQLite file (a path, or `sqlite:` + path). */
+export function databaseOf(value: string, cwd: string): DatabaseConfig {
   if (/^postgres(ql)?:\/\//.test(value)) {
-    throw new ConfigError(
-      'CONTRO1_DATABASE_URL points at PostgreSQL, which this server version cannot use yet; set it to a SQLite file path such as .contro1/centcom.db.',
-    );
+    try {
+      new URL(value);
+    } catch {
+      throw new ConfigError(
+        'CONTRO1_DATABASE_URL is not a valid postgres:// URL; use postgres://user:password@host:5432/database.',
+      );
+    }
+    return { kind: 'postgres', url: value };
   }
+  return { kind: 'sqlite', path: databasePathOf(value, cwd) };
+}
+
+function databasePathOf(value: string, cwd: string): string {
   const path = value.startsWith('sqlite:') ? value.slice('sqlite:'.length).replace(/^\/\//, '') : value;
   if (!path)
     throw new ConfigError(
@@ -92,10 +104,17 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv, cwd = pro
   if (!LOG_LEVELS.includes(logLevel))
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not "${logLevel}".`);
   const dev = flags.dev ?? bool('CONTRO1_DEV', env.CONTRO1_DEV) ?? false;
+  const lease = Number(env.CONTRO1_DELIVERY_LEASE_MS ?? '60000');
+  if (!Number.isInteger(lease) || lease < 20_000) {
+    throw new ConfigError(
+      'CONTRO1_DELIVERY_LEASE_MS must be a whole number of milliseconds of at least 20000 (longer than one 15 s attempt).',
+    );
+  }
   return {
     host,
     port,
-    databasePath: databasePathOf(flags.db ?? env.CONTRO1_DATABASE_URL ?? DEFAULT_DATABASE, cwd),
+    database: databaseOf(flags.db ?? env.CONTRO1_DATABASE_URL ?? DEFAULT_DATABASE, cwd),
+    leaseMs: lease,
     publicUrl: publicUrl?.replace(/\/+$/, ''),
     allowLoopbackCallbacks:
       flags.allowLoopbackCallbacks ??

@@ -1,15 +1,12 @@
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import {
-  API_PREFIX,
-  type CentcomServer,
-  createAdmin,
-  createServer,
-  createSqliteStore,
-} from '@contro1/core/server';
+import { dirname } from 'node:path';
+import { API_PREFIX, type CentcomServer, createAdmin, createServer } from '@contro1/core/server';
 import { serve } from '@hono/node-server';
 import type { Logger } from 'pino';
-import { prepareDatabaseDir, type ServerConfig } from './config.js';
+import type { ServerConfig } from './config.js';
 import { devCredentialsPath, readDevCredentials, writeDevCredentials } from './dev-credentials.js';
+import { describeDatabase, devCredentialsBase, openStore } from './open-store.js';
 import { VERSION } from './version.js';
 
 export interface RunningServer {
@@ -41,8 +38,7 @@ export async function startServer(
   logger: Logger,
   print: (line: string) => void,
 ): Promise<RunningServer> {
-  prepareDatabaseDir(config.databasePath);
-  const store = createSqliteStore({ path: config.databasePath, serving: true });
+  const store = await openStore(config.database, true);
   let server: CentcomServer | undefined;
   const { http, port } = await listen(
     (request) =>
@@ -58,19 +54,25 @@ export async function startServer(
     publicUrl,
     logger,
     allowLoopbackCallbacks: config.allowLoopbackCallbacks,
+    leaseMs: config.leaseMs,
     version: VERSION,
   });
   server.start();
   const baseUrl = `${publicUrl}${API_PREFIX}`;
   logger.info(
-    { url, database: config.databasePath, allow_loopback_callbacks: config.allowLoopbackCallbacks },
+    {
+      url,
+      database: describeDatabase(config.database),
+      allow_loopback_callbacks: config.allowLoopbackCallbacks,
+    },
     'contro1-server started',
   );
 
-  print(`contro1-server ${VERSION} listening on ${url} (database ${config.databasePath})`);
+  print(`contro1-server ${VERSION} listening on ${url} (database ${describeDatabase(config.database)})`);
   print(`CENTCOM_BASE_URL=${baseUrl}`);
   if (config.dev) {
-    const path = devCredentialsPath(config.databasePath);
+    const path = devCredentialsPath(devCredentialsBase(config.database));
+    mkdirSync(dirname(path), { recursive: true });
     let credentials = readDevCredentials(path);
     if (!credentials || !(await store.getOrg(credentials.org_id))) {
       credentials = await createAdmin(store, { baseUrl }).createOrganisation({

@@ -22,6 +22,8 @@ export interface ServerOptions {
   defaultSlaMinutes?: { normal: number; urgent: number };
   /** Poll interval of the delivery worker and expiry timer when nothing nudges them. */
   pollMs?: number;
+  /** Delivery claim lease (default 60 s); must outlast one 15 s attempt plus jitter. */
+  leaseMs?: number;
   version?: string;
 }
 
@@ -48,6 +50,7 @@ export function createServer(options: ServerOptions): CentcomServer {
     logger,
     ssrf: { lookup: options.lookup ?? systemLookup, allowLoopback: options.allowLoopbackCallbacks ?? false },
     ...(options.pollMs ? { pollMs: options.pollMs } : {}),
+    ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
   });
   const expiry = createExpiryTimer({
     store: options.store,

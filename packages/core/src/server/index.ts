@@ -9,6 +9,8 @@ export type { BackgroundWorker } from './delivery/worker.js';
 export { API_PREFIX } from './http/app.js';
 export type { Logger } from './logger.js';
 export type { OrgRecord, RequestRecord, ReviewerRecord } from './model.js';
+export type { PostgresStoreOptions } from './store/postgres/postgres-store.js';
+export { createPostgresStore } from './store/postgres/postgres-store.js';
 export type { SqliteStoreOptions } from './store/sqlite/sqlite-store.js';
 export { createSqliteStore } from './store/sqlite/sqlite-store.js';
 export type { Store } from './store/store.js';

@@ -18,6 +18,7 @@ export interface DeliveryWorkerOptions {
   batchSize?: number;
   /** Upper bound between checks for due work when nothing nudges the worker. */
   pollMs?: number;
+  leaseMs?: number;
 }
 
 export interface BackgroundWorker {
@@ -181,7 +182,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): Background
 
   async function runOnce(): Promise<number> {
     const token = randomId('lease');
-    const due = await store.claimDeliveries(clock(), LEASE_MS, batch, token);
+    const due = await store.claimDeliveries(clock(), options.leaseMs ?? LEASE_MS, batch, token);
     await Promise.all(due.map((d) => attempt(d, token)));
     return due.length;
   }

@@ -12,6 +12,7 @@ import type {
   RequestRecord,
   ReviewerRecord,
 } from '../../model.js';
+import { afterAttempt, decodeCursor, encodeCursor, requestColumns } from '../columns.js';
 import type {
   AttemptResult,
   AuditFilter,
@@ -25,19 +26,6 @@ import type {
 } from '../store.js';
 import { createGroupCommit } from './group-commit.js';
 import { SQLITE_SCHEMA } from './schema.js';
-
-const FINAL_STATES = [
-  'answered',
-  'callback_pending',
-  'callback_delivered',
-  'callback_failed',
-  'closed',
-  'expired',
-  'cancelled',
-];
-
-/** Answered requests show delivery progress in `state`; cancelled and expired ones keep their state. */
-const CALLBACK_TRACKED = ['answered', 'callback_pending', 'callback_delivered', 'callback_failed'];
 
 const WRITE_METHODS = [
   'createOrg',
@@ -63,30 +51,6 @@ export interface SqliteStoreOptions {
 }
 
 type Row = Record<string, unknown>;
-
-const ms = (iso: string | null | undefined): number | null => (iso ? Date.parse(iso) : null);
-const encodeCursor = (parts: (string | number)[]) => Buffer.from(parts.join('|')).toString('base64url');
-const decodeCursor = (cursor: string | undefined): string[] | undefined =>
-  cursor ? Buffer.from(cursor, 'base64url').toString('utf8').split('|') : undefined;
-
-function requestColumns(r: RequestRecord) {
-  return {
-    id: r.id,
-    org_id: r.org_id,
-    dedupe_key: r.dedupe_key,
-    state: r.state,
-    callback_state: r.callback_state,
-    final: FINAL_STATES.includes(r.state) ? 1 : 0,
-    agent_id: (r.agent_id as string | null | undefined) ?? null,
-    thread_id: (r.thread_id as string | null | undefined) ?? null,
-    correlation_id: (r.correlation_id as string | null | undefined) ?? null,
-    trace_id: (r.trace_id as string | null | undefined) ?? null,
-    created_at: ms(r.created_at) ?? 0,
-    expires_at: ms(r.expires_at) ?? 0,
-    decided_at: ms(r.responded_at),
-    data: JSON.stringify(r),
-  };
-}
 
 function loadDriver(): typeof BetterSqlite3 {
   try {
@@ -167,17 +131,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     const current = parse<RequestRecord>(
       getRequestStmt.get(r.attempt.org_id, r.attempt.request_id) as Row | undefined,
     );
-    if (current) {
-      const next: RequestRecord = { ...current, callback_state: r.callbackState, updated_at: r.at };
-      if (r.requestState && CALLBACK_TRACKED.includes(next.state) && next.state !== r.requestState) {
-        next.state = r.requestState;
-        next.state_history = [
-          ...current.state_history,
-          { state: r.requestState, timestamp: r.at, actor: 'system' },
-        ];
-      }
-      updateRequestStmt.run(requestColumns(next));
-    }
+    if (current)
+      updateRequestStmt.run(requestColumns(afterAttempt(current, r.callbackState, r.requestState, r.at)));
     return true;
   });
 
