@@ -1,16 +1,24 @@
 import type { AddressInfo } from 'node:net';
-import { createAdmin, createServer, createSqliteStore } from '@contro1/core/server';
+import { createAdmin, createPostgresStore, createServer, createSqliteStore } from '@contro1/core/server';
 import { serve } from '@hono/node-server';
 
-/** The reference server (routes, validation, auth, group commit, workers) on one SQLite file, in its own process. */
-const store = createSqliteStore({ path: process.argv[2] ?? ':memory:', serving: true });
+/**
+ * The reference server (routes, validation, auth, group commit, workers) in its own process, on a SQLite file or,
+ * given a postgres:// URL, on PostgreSQL. A second argument reuses an existing organisation instead of creating one.
+ */
+const target = process.argv[2] ?? ':memory:';
+const store = target.startsWith('postgres://')
+  ? await createPostgresStore({ connectionString: target, max: 20 })
+  : createSqliteStore({ path: target, serving: true });
 const server = createServer({
   store,
   publicUrl: 'http://127.0.0.1',
   allowLoopbackCallbacks: true,
   pollMs: 200,
 });
-const org = await createAdmin(store, { baseUrl: '' }).createOrganisation({ name: 'Bench' });
+const org = process.argv[3]
+  ? JSON.parse(process.argv[3])
+  : await createAdmin(store, { baseUrl: '' }).createOrganisation({ name: 'Bench' });
 server.start();
 const http = serve({ fetch: server.fetch, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) =>
   process.stdout.write(`ready ${info.port} ${JSON.stringify(org)}\n`),

@@ -142,8 +142,10 @@ async function seed(db: string, rows: number, state: string) {
   raw.close();
 }
 
-async function webhookLatency(): Promise<{ p50: number; p99: number; count: number }> {
-  const s = await startServer('reference-server.ts', join(dir, 'latency.db'));
+async function webhookLatency(
+  db = join(dir, 'latency.db'),
+): Promise<{ p50: number; p99: number; count: number }> {
+  const s = await startServer('reference-server.ts', db);
   const org = s.org as NonNullable<Started['org']>;
   const decidedAt = new Map<string, number>();
   const latencies: number[] = [];
