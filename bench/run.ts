@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readRawBody } from '@contro1/core';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 
 /**
  * `pnpm bench`: every figure is measured in this run and printed next to its same-run baseline. The load generator
@@ -29,10 +30,9 @@ interface Started {
   child: ChildProcess;
 }
 
-function startServer(script: string, db: string): Promise<Started> {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@contro1/source', '--import', 'tsx', join(here, script), db],
+function startServer(script: string, db: string, org?: Started['org']): Promise<Started> {
+  const args = ['--conditions=@contro1/source', '--import', 'tsx', join(here, script), db, ...(org ? [JSON.stringify(org)] : [])];
+  const child = spawn(process.execPath, args,
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   children.push(child);
@@ -263,4 +263,37 @@ const rss = await rssAtPending(pendingRows);
 console.log(
   `server RSS with ${fmt(pendingRows)} pending requests after a load run: ${fmt(rss, 0)} MB (target ≤ 150 MB)`,
 );
+const pgBase = process.env.CONTRO1_BENCH_DATABASE_URL;
+if (pgBase) {
+  const name = `contro1_bench_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: pgBase });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = Object.assign(new URL(pgBase), { pathname: `/${name}` }).toString();
+  const one = await startServer('reference-server.ts', url);
+  const oneLoad = await load(one.port, one.org?.api_key);
+  const two = await startServer('reference-server.ts', url, one.org);
+  const [a, b] = await Promise.all([load(one.port, one.org?.api_key), load(two.port, one.org?.api_key)]);
+  await stop(one);
+  await stop(two);
+  const pgLatency = await webhookLatency(url);
+  console.log('\nPostgreSQL (same machine, same load generator)');
+  console.log('| setup | creates/s | p50 ms | p99 ms |');
+  console.log('|---|---|---|---|');
+  console.log(`| SQLite, 1 instance (from above) | ${fmt(ourLoad.rps)} | ${ourLoad.p50} | ${ourLoad.p99} |`);
+  console.log(`| PostgreSQL, 1 instance | ${fmt(oneLoad.rps)} | ${oneLoad.p50} | ${oneLoad.p99} |`);
+  console.log(
+    `| PostgreSQL, 2 instances (sum) | ${fmt(a.rps + b.rps)} | ${a.p50} / ${b.p50} | ${a.p99} / ${b.p99} |`,
+  );
+  console.log(`2 instances / 1 instance: ${fmt((a.rps + b.rps) / oneLoad.rps, 2)}×`);
+  console.log(
+    `PostgreSQL decision → webhook received (200 concurrent × 3): p50 ${fmt(pgLatency.p50, 1)} ms, p99 ${fmt(pgLatency.p99, 1)} ms`,
+  );
+  await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
+  await admin.end();
+} else {
+  console.log(
+    '\nPostgreSQL figures: set CONTRO1_BENCH_DATABASE_URL=postgres://… (a role that may create databases) to include them.',
+  );
+}
 process.exit(0);

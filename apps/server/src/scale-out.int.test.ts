@@ -132,7 +132,7 @@ describe.skipIf(!available)('several instances on one PostgreSQL', () => {
     const pick = (n: number) => [...alive][n % alive.size] as number;
 
     const acked = new Map<string, string>();
-    const total = 1500;
+    const total = 3000;
     let next = 0;
     let killed = false;
     await Promise.all(
