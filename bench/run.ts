@@ -31,10 +31,15 @@ interface Started {
 }
 
 function startServer(script: string, db: string, org?: Started['org']): Promise<Started> {
-  const args = ['--conditions=@contro1/source', '--import', 'tsx', join(here, script), db, ...(org ? [JSON.stringify(org)] : [])];
-  const child = spawn(process.execPath, args,
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+  const args = [
+    '--conditions=@contro1/source',
+    '--import',
+    'tsx',
+    join(here, script),
+    db,
+    ...(org ? [JSON.stringify(org)] : []),
+  ];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   return new Promise((resolve) => {
     let out = '';
