@@ -8,6 +8,7 @@ describe('loadConfig', () => {
       port: 8787,
       database: { kind: 'sqlite', path: '/srv/.contro1/centcom.db' },
       leaseMs: 60_000,
+      rateLimitPerMinute: 6000,
       publicUrl: undefined,
       allowLoopbackCallbacks: false,
       logLevel: 'info',

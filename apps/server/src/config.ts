@@ -7,6 +7,8 @@ export interface ServerConfig {
   database: DatabaseConfig;
   /** Delivery lease; longer than one attempt (15 s) plus jitter. */
   leaseMs: number;
+  /** Requests per credential per minute before 429. */
+  rateLimitPerMinute: number;
   publicUrl: string | undefined;
   allowLoopbackCallbacks: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -104,6 +106,10 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv, cwd = pro
   if (!LOG_LEVELS.includes(logLevel))
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not "${logLevel}".`);
   const dev = flags.dev ?? bool('CONTRO1_DEV', env.CONTRO1_DEV) ?? false;
+  const rate = Number(env.CONTRO1_RATE_LIMIT_PER_MINUTE ?? '6000');
+  if (!Number.isInteger(rate) || rate < 1) {
+    throw new ConfigError('CONTRO1_RATE_LIMIT_PER_MINUTE must be a whole number of requests of at least 1.');
+  }
   const lease = Number(env.CONTRO1_DELIVERY_LEASE_MS ?? '60000');
   if (!Number.isInteger(lease) || lease < 20_000) {
     throw new ConfigError(
@@ -115,6 +121,7 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv, cwd = pro
     port,
     database: databaseOf(flags.db ?? env.CONTRO1_DATABASE_URL ?? DEFAULT_DATABASE, cwd),
     leaseMs: lease,
+    rateLimitPerMinute: rate,
     publicUrl: publicUrl?.replace(/\/+$/, ''),
     allowLoopbackCallbacks:
       flags.allowLoopbackCallbacks ??

@@ -55,6 +55,7 @@ export async function startServer(
     logger,
     allowLoopbackCallbacks: config.allowLoopbackCallbacks,
     leaseMs: config.leaseMs,
+    rateLimit: { max: config.rateLimitPerMinute, windowMs: 60_000 },
     version: VERSION,
   });
   server.start();

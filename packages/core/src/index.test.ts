@@ -43,6 +43,7 @@ describe('@contro1/core public surface', () => {
       'controlMapResponseSchema',
       'createKeyedLock',
       'createMemoryDedupeStore',
+      'createRateLimiter',
       'createRequestParamsSchema',
       'createWebhookReceiver',
       'decisionContextSchema',

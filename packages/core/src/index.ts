@@ -145,3 +145,4 @@ export { signStandardWebhook, verifyStandardWebhook } from './signing/standard-w
 export type { ExecutionOutcome, ExecutionRecordInput, GuardedResult } from './tracing/execution-trace.js';
 export { recordExecution, runIfApproved } from './tracing/execution-trace.js';
 export { createKeyedLock } from './util/keyed-lock.js';
+export { createRateLimiter } from './util/rate-limit.js';

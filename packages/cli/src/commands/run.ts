@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { CentcomClient, RiskLevel } from '@contro1/core';
 import { describeCommand } from '../command-context.js';
 import { execute } from '../execute.js';
@@ -36,6 +37,8 @@ export interface Io {
  */
 export async function runCommand(command: string[], options: RunOptions, io: Io): Promise<number> {
   const ctx = await describeCommand(command, options.cwd);
+  // Every run is a case of its own unless the caller names one, so request and execution record read together.
+  const caseId = options.caseId ?? `cli-run:${randomUUID()}`;
   const request = options.request
     ? await io.client.getRequest(options.request)
     : await createCommandRequest(io.client, ctx, {
@@ -43,7 +46,7 @@ export async function runCommand(command: string[], options: RunOptions, io: Io)
         ...(options.title ? { title: options.title } : {}),
         ...(options.risk ? { risk: options.risk } : {}),
         ...(options.role ? { role: options.role } : {}),
-        ...(options.caseId ? { caseId: options.caseId } : {}),
+        caseId,
       });
   io.err(
     `contro1: waiting for approval of ${request.id}${request.reviewer_url ? ` (${String(request.reviewer_url)})` : ''}`,
@@ -73,7 +76,7 @@ export async function runCommand(command: string[], options: RunOptions, io: Io)
   }
   const { decision } = outcome;
   if (decision.outcome !== 'approved') {
-    await recordCommandExecution(io.client, request.id, ctx, 'cli', undefined, decision, options.caseId);
+    await recordCommandExecution(io.client, request.id, ctx, 'cli', undefined, decision, caseId);
     io.err(
       `contro1: not run, ${decision.outcome}${decision.decidedBy ? ` by ${decision.decidedBy}` : ''}${decision.comment ? `: ${decision.comment}` : ''}`,
     );
@@ -87,13 +90,13 @@ export async function runCommand(command: string[], options: RunOptions, io: Io)
       'cli',
       undefined,
       { ...decision, outcome: 'denied', comment: 'approved command differs' },
-      options.caseId,
+      caseId,
     );
     io.err(`contro1: refused, ${request.id} approved a different command or directory; nothing was run`);
     return EXIT.denied;
   }
   io.err(`contro1: approved${decision.decidedBy ? ` by ${decision.decidedBy}` : ''}; running`);
   const result = await execute(command, { cwd: options.cwd, sink: (chunk) => io.out(chunk) });
-  await recordCommandExecution(io.client, request.id, ctx, 'cli', result, decision, options.caseId);
+  await recordCommandExecution(io.client, request.id, ctx, 'cli', result, decision, caseId);
   return result.exitCode;
 }

@@ -1,12 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
-import { type CentcomClient, isTerminalState, parseDecision } from '@contro1/core';
+import { type CentcomClient, createRateLimiter, isTerminalState, parseDecision } from '@contro1/core';
 import { Hono } from 'hono';
 import { type CommandContext, describeCommand } from '../command-context.js';
 import { type ExecutionResult, execute } from '../execute.js';
 import { approvedCommandMatches, createCommandRequest, recordCommandExecution } from '../gate.js';
-import { createRateLimiter } from './rate-limit.js';
 
 export type PlanStatus = 'pending' | 'running' | 'executed' | 'failed' | 'timed_out' | 'rejected' | 'expired';
 

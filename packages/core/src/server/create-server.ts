@@ -22,6 +22,8 @@ export interface ServerOptions {
   defaultSlaMinutes?: { normal: number; urgent: number };
   /** Poll interval of the delivery worker and expiry timer when nothing nudges them. */
   pollMs?: number;
+  /** Requests per credential per window before 429 (default 6,000 a minute: generous, a guard against loops). */
+  rateLimit?: { max: number; windowMs: number };
   /** Delivery claim lease (default 60 s); must outlast one 15 s attempt plus jitter. */
   leaseMs?: number;
   version?: string;
@@ -67,6 +69,7 @@ export function createServer(options: ServerOptions): CentcomServer {
     logger,
     defaultSlaMinutes: options.defaultSlaMinutes ?? { normal: 10, urgent: 3 },
     onDeliveryQueued: () => delivery.nudge(),
+    rateLimit: options.rateLimit ?? { max: 6_000, windowMs: 60_000 },
     version: options.version ?? '0.1.0',
   };
   const app = createApp(deps);

@@ -22,6 +22,7 @@ export interface Deps {
   defaultSlaMinutes: { normal: number; urgent: number };
   /** Called after a commit that queued a webhook. */
   onDeliveryQueued: () => void;
+  rateLimit: { max: number; windowMs: number };
   version: string;
 }
 

@@ -80,7 +80,16 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const parse = <T>(row: Row | undefined): T | undefined =>
     row ? (JSON.parse(row.data as string) as T) : undefined;
   const all = <T>(rows: Row[]): T[] => rows.map((row) => JSON.parse(row.data as string) as T);
-  const stmt = (sql: string) => db.prepare(sql);
+  // Statements are prepared once and reused: preparing on every call showed up in profiles of the create path.
+  const prepared = new Map<string, BetterSqlite3.Statement>();
+  const stmt = (sql: string) => {
+    let statement = prepared.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      prepared.set(sql, statement);
+    }
+    return statement;
+  };
 
   const insertRequestStmt =
     stmt(`INSERT INTO requests (id, org_id, dedupe_key, state, callback_state, final, agent_id,
