@@ -48,6 +48,8 @@ export async function runCommand(command: string[], options: RunOptions, io: Io)
         ...(options.role ? { role: options.role } : {}),
         caseId,
       });
+  // Execution records join the request's own case (a reused request may belong to another one).
+  const recordCase = request.correlation_id ?? caseId;
   io.err(
     `contro1: waiting for approval of ${request.id}${request.reviewer_url ? ` (${String(request.reviewer_url)})` : ''}`,
   );
@@ -76,7 +78,7 @@ export async function runCommand(command: string[], options: RunOptions, io: Io)
   }
   const { decision } = outcome;
   if (decision.outcome !== 'approved') {
-    await recordCommandExecution(io.client, request.id, ctx, 'cli', undefined, decision, caseId);
+    await recordCommandExecution(io.client, request.id, ctx, 'cli', undefined, decision, recordCase);
     io.err(
       `contro1: not run, ${decision.outcome}${decision.decidedBy ? ` by ${decision.decidedBy}` : ''}${decision.comment ? `: ${decision.comment}` : ''}`,
     );
@@ -90,13 +92,13 @@ export async function runCommand(command: string[], options: RunOptions, io: Io)
       'cli',
       undefined,
       { ...decision, outcome: 'denied', comment: 'approved command differs' },
-      caseId,
+      recordCase,
     );
     io.err(`contro1: refused, ${request.id} approved a different command or directory; nothing was run`);
     return EXIT.denied;
   }
   io.err(`contro1: approved${decision.decidedBy ? ` by ${decision.decidedBy}` : ''}; running`);
   const result = await execute(command, { cwd: options.cwd, sink: (chunk) => io.out(chunk) });
-  await recordCommandExecution(io.client, request.id, ctx, 'cli', result, decision, caseId);
+  await recordCommandExecution(io.client, request.id, ctx, 'cli', result, decision, recordCase);
   return result.exitCode;
 }
