@@ -10,11 +10,13 @@ const target = process.argv[2] ?? ':memory:';
 const store = target.startsWith('postgres://')
   ? await createPostgresStore({ connectionString: target, max: 20 })
   : createSqliteStore({ path: target, serving: true });
+// The load generator uses one key far beyond any per-key limit: the limiter stays, its ceiling out of reach.
 const server = createServer({
   store,
   publicUrl: 'http://127.0.0.1',
   allowLoopbackCallbacks: true,
   pollMs: 200,
+  rateLimit: { max: Number.MAX_SAFE_INTEGER, windowMs: 60_000 },
 });
 const org = process.argv[3]
   ? JSON.parse(process.argv[3])

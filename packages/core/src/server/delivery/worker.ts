@@ -19,6 +19,8 @@ export interface DeliveryWorkerOptions {
   /** Upper bound between checks for due work when nothing nudges the worker. */
   pollMs?: number;
   leaseMs?: number;
+  /** Attempts running at once (default 512). */
+  maxInFlight?: number;
 }
 
 export interface BackgroundWorker {
@@ -180,22 +182,51 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): Background
     );
   }
 
-  async function runOnce(): Promise<number> {
+  const inFlight = new Set<Promise<void>>();
+  const maxInFlight = options.maxInFlight ?? 512;
+
+  /** Claims what is due and starts the attempts without waiting for them, so a slow endpoint holds up nobody. */
+  async function claimAndStart(): Promise<Promise<void>[]> {
+    const room = maxInFlight - inFlight.size;
+    if (room <= 0) return [];
     const token = randomId('lease');
-    const due = await store.claimDeliveries(clock(), options.leaseMs ?? LEASE_MS, batch, token);
-    await Promise.all(due.map((d) => attempt(d, token)));
-    return due.length;
+    const due = await store.claimDeliveries(
+      clock(),
+      options.leaseMs ?? LEASE_MS,
+      Math.min(batch, room),
+      token,
+    );
+    return due.map((d) => {
+      const job = attempt(d, token).finally(() => {
+        inFlight.delete(job);
+        loop.nudge();
+      });
+      inFlight.add(job);
+      return job;
+    });
   }
 
+  const loop = backgroundLoop(
+    async () => (await claimAndStart()).length,
+    () => store.nextDeliveryDue(),
+    clock,
+    options.pollMs ?? 1_000,
+    logger,
+    'delivery',
+  );
+
   return {
-    runOnce,
-    ...backgroundLoop(
-      runOnce,
-      () => store.nextDeliveryDue(),
-      clock,
-      options.pollMs ?? 1_000,
-      logger,
-      'delivery',
-    ),
+    /** One pass that also waits for its attempts (tests and tools call this; the background loop does not wait). */
+    async runOnce() {
+      const jobs = await claimAndStart();
+      await Promise.all(jobs);
+      return jobs.length;
+    },
+    start: loop.start,
+    nudge: loop.nudge,
+    async stop() {
+      await loop.stop();
+      await Promise.allSettled([...inFlight]);
+    },
   };
 }
