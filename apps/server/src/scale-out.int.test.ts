@@ -4,7 +4,7 @@ import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { readRawBody, verifyWebhook } from '@contro1/core';
-import { probeTcp, serviceGate } from '@contro1/test-utils';
+import { postgresGate, TEST_DATABASE_URL } from '@contro1/test-utils';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -12,17 +12,8 @@ const run = promisify(execFile);
 const packageDir = new URL('..', import.meta.url).pathname;
 const main = new URL('./main.ts', import.meta.url).pathname;
 const nodeArgs = ['--conditions=@contro1/source', '--import', 'tsx', main];
-const ADMIN_URL =
-  process.env.CONTRO1_TEST_DATABASE_URL ?? 'postgres://contro1:contro1@127.0.0.1:5432/contro1_test';
-const admin = new URL(ADMIN_URL);
-const available = serviceGate(
-  'PostgreSQL',
-  await probeTcp(
-    admin.hostname,
-    Number(admin.port || 5432),
-    'start it (pg_ctlcluster 15 main start) or set CONTRO1_TEST_DATABASE_URL',
-  ),
-);
+const ADMIN_URL = TEST_DATABASE_URL;
+const available = await postgresGate();
 const children: ChildProcess[] = [];
 const dbName = `contro1_scale_${randomBytes(4).toString('hex')}`;
 afterAll(async () => {

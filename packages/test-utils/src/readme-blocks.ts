@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 
 /**
  * The `ts` code blocks of a README, and the typechecked file that holds them (with the package's own name written
@@ -25,4 +26,20 @@ export function missingLines(blocks: readonly string[], typed: string): string[]
       .map((l) => l.trim())
       .filter((l) => l && !typed.includes(l)),
   );
+}
+
+/** The README test every package runs: each line of its `ts` blocks is in the typechecked test/readme-usage.ts. */
+export function describeReadme(packageUrl: URL, packageName: string, localImport = '../src/index.js'): void {
+  describe('README', () => {
+    it('every line of its code blocks is in the typechecked test/readme-usage.ts', () => {
+      const { blocks, typed } = readmeBlocks(
+        new URL('README.md', packageUrl),
+        new URL('test/readme-usage.ts', packageUrl),
+        localImport,
+        packageName,
+      );
+      expect(blocks.length).toBeGreaterThan(0);
+      expect(missingLines(blocks, typed)).toEqual([]);
+    });
+  });
 }

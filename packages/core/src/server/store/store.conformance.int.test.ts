@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { probeTcp, serviceGate } from '@contro1/test-utils';
+import { postgresGate, TEST_DATABASE_URL } from '@contro1/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomId } from '../auth/credentials.js';
 import { answerMutation, closeMutation } from '../domain/decide.js';
@@ -15,17 +15,8 @@ import type { AttemptResult, Store } from './store.js';
  * One conformance suite for every store. PostgreSQL runs against CONTRO1_TEST_DATABASE_URL (default: the role and
  * database `.ci/run` creates on 127.0.0.1); locally it skips with the reason when no server answers.
  */
-const PG_URL =
-  process.env.CONTRO1_TEST_DATABASE_URL ?? 'postgres://contro1:contro1@127.0.0.1:5432/contro1_test';
-const pgHost = new URL(PG_URL);
-const pgAvailable = serviceGate(
-  'PostgreSQL',
-  await probeTcp(
-    pgHost.hostname,
-    Number(pgHost.port || 5432),
-    'start it (pg_ctlcluster 15 main start) or set CONTRO1_TEST_DATABASE_URL',
-  ),
-);
+const PG_URL = TEST_DATABASE_URL;
+const pgAvailable = await postgresGate();
 const dir = mkdtempSync(join(tmpdir(), 'contro1-conformance-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

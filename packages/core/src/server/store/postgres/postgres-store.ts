@@ -104,6 +104,15 @@ export async function createPostgresStore(
     );
   };
 
+  /** Marks a credential revoked once; false when unknown, foreign or already revoked. */
+  const revoke = async (table: 'api_keys' | 'reviewers', orgId: string, id: string, at: string) =>
+    (
+      await pool.query(
+        `UPDATE ${table} SET data = jsonb_set(data, '{revoked_at}', to_jsonb($3::text)) WHERE org_id = $1 AND id = $2 AND data->>'revoked_at' IS NULL`,
+        [orgId, id, at],
+      )
+    ).rowCount === 1;
+
   const pageBySeq = async <T>(
     table: string,
     clauses: string[],
@@ -171,13 +180,7 @@ export async function createPostgresStore(
     findApiKeyByHash: (hash) => one<ApiKeyRecord>('SELECT data FROM api_keys WHERE key_hash = $1', [hash]),
     listApiKeys: (orgId) =>
       all<ApiKeyRecord>('SELECT data FROM api_keys WHERE org_id = $1 ORDER BY id', [orgId]),
-    async revokeApiKey(orgId, id, at) {
-      const res = await pool.query(
-        `UPDATE api_keys SET data = jsonb_set(data, '{revoked_at}', to_jsonb($3::text)) WHERE org_id = $1 AND id = $2 AND data->>'revoked_at' IS NULL`,
-        [orgId, id, at],
-      );
-      return res.rowCount === 1;
-    },
+    revokeApiKey: (orgId, id, at) => revoke('api_keys', orgId, id, at),
 
     async createReviewer(reviewer: ReviewerRecord) {
       await q('INSERT INTO reviewers (id, org_id, token_hash, data) VALUES ($1, $2, $3, $4)', [
@@ -193,13 +196,7 @@ export async function createPostgresStore(
       one<ReviewerRecord>('SELECT data FROM reviewers WHERE org_id = $1 AND id = $2', [orgId, id]),
     listReviewers: (orgId) =>
       all<ReviewerRecord>('SELECT data FROM reviewers WHERE org_id = $1 ORDER BY id', [orgId]),
-    async revokeReviewer(orgId, id, at) {
-      const res = await pool.query(
-        `UPDATE reviewers SET data = jsonb_set(data, '{revoked_at}', to_jsonb($3::text)) WHERE org_id = $1 AND id = $2 AND data->>'revoked_at' IS NULL`,
-        [orgId, id, at],
-      );
-      return res.rowCount === 1;
-    },
+    revokeReviewer: (orgId, id, at) => revoke('reviewers', orgId, id, at),
 
     async insertRequest(record) {
       const c = requestColumns(record);

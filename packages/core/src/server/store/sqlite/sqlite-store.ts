@@ -145,6 +145,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     return true;
   });
 
+  /** Marks a credential revoked once; false when unknown, foreign or already revoked. */
+  const revoke = async (table: 'api_keys' | 'reviewers', orgId: string, id: string, at: string) =>
+    stmt(`UPDATE ${table} SET data = json_set(data, '$.revoked_at', ?) WHERE org_id = ? AND id = ?
+      AND json_extract(data, '$.revoked_at') IS NULL`).run(at, orgId, id).changes === 1;
+
   const requestWhere = (orgId: string, f: RequestFilter) => {
     const clauses = ['org_id = ?'];
     const params: unknown[] = [orgId];
@@ -254,12 +259,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         stmt('SELECT data FROM api_keys WHERE org_id = ? ORDER BY id').all(orgId) as Row[],
       );
     },
-    async revokeApiKey(orgId, id, at) {
-      return (
-        stmt(`UPDATE api_keys SET data = json_set(data, '$.revoked_at', ?) WHERE org_id = ? AND id = ?
-          AND json_extract(data, '$.revoked_at') IS NULL`).run(at, orgId, id).changes === 1
-      );
-    },
+    revokeApiKey: (orgId, id, at) => revoke('api_keys', orgId, id, at),
 
     async createReviewer(reviewer: ReviewerRecord) {
       stmt('INSERT INTO reviewers (id, org_id, token_hash, data) VALUES (?, ?, ?, ?)').run(
@@ -284,12 +284,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         stmt('SELECT data FROM reviewers WHERE org_id = ? ORDER BY id').all(orgId) as Row[],
       );
     },
-    async revokeReviewer(orgId, id, at) {
-      return (
-        stmt(`UPDATE reviewers SET data = json_set(data, '$.revoked_at', ?) WHERE org_id = ? AND id = ?
-          AND json_extract(data, '$.revoked_at') IS NULL`).run(at, orgId, id).changes === 1
-      );
-    },
+    revokeReviewer: (orgId, id, at) => revoke('reviewers', orgId, id, at),
 
     async insertRequest(record) {
       const inserted = insertRequestStmt.run(requestColumns(record)).changes === 1;
