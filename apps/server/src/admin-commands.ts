@@ -183,6 +183,14 @@ export function registerAdminCommands(program: Command, print: Print): void {
   dbOption(reviewer.command('list').description('list reviewers'))
     .requiredOption('--org <id>', 'organisation id')
     .action(async (opts) => out(await withAdmin(opts, (a) => a.listReviewers(opts.org))));
+  dbOption(
+    reviewer
+      .command('login-link')
+      .description('print a single-use console sign-in link for a reviewer (valid 10 minutes)'),
+  )
+    .requiredOption('--org <id>', 'organisation id')
+    .requiredOption('--id <id>', 'reviewer id')
+    .action(async (opts) => out(await withAdmin(opts, (a) => a.createLoginLink(opts.org, opts.id))));
   dbOption(reviewer.command('revoke').description('revoke a reviewer token'))
     .requiredOption('--org <id>', 'organisation id')
     .requiredOption('--id <id>', 'reviewer id')

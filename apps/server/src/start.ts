@@ -5,6 +5,7 @@ import { API_PREFIX, type CentcomServer, createAdmin, createServer } from '@cont
 import { serve } from '@hono/node-server';
 import type { Logger } from 'pino';
 import type { ServerConfig } from './config.js';
+import { createConsoleHandler } from './console/serve-console.js';
 import { devCredentialsPath, readDevCredentials, writeDevCredentials } from './dev-credentials.js';
 import { describeDatabase, devCredentialsBase, openStore } from './open-store.js';
 import { VERSION } from './version.js';
@@ -40,9 +41,12 @@ export async function startServer(
 ): Promise<RunningServer> {
   const store = await openStore(config.database, true);
   let server: CentcomServer | undefined;
+  const consolePage = createConsoleHandler();
   const { http, port } = await listen(
     (request) =>
-      server ? server.fetch(request) : Promise.resolve(new Response('starting', { status: 503 })),
+      server
+        ? Promise.resolve(consolePage(request) ?? server.fetch(request))
+        : Promise.resolve(new Response('starting', { status: 503 })),
     config.host,
     config.port,
   );
@@ -71,6 +75,7 @@ export async function startServer(
 
   print(`contro1-server ${VERSION} listening on ${url} (database ${describeDatabase(config.database)})`);
   print(`CENTCOM_BASE_URL=${baseUrl}`);
+  print(`Reviewer console: ${publicUrl}/console/`);
   if (config.dev) {
     const path = devCredentialsPath(devCredentialsBase(config.database));
     mkdirSync(dirname(path), { recursive: true });

@@ -7,6 +7,7 @@ import {
   randomId,
   secretPrefix,
 } from './auth/credentials.js';
+import { issueLoginLink } from './console/session.js';
 import { rotateEvidenceKey } from './evidence/signing-keys.js';
 import type { ApiKeyRecord, OrgRecord, PolicyRule, ReviewerRecord } from './model.js';
 import type { Store } from './store/store.js';
@@ -127,6 +128,20 @@ export function createAdmin(store: Store, options: { clock?: () => number; baseU
     listReviewers: async (orgId: string) =>
       (await store.listReviewers(orgId)).map(({ token_hash: _h, ...r }) => r),
     revokeReviewer: async (orgId: string, id: string) => store.revokeReviewer(orgId, id, now()),
+    /**
+     * A single-use console sign-in link, valid 10 minutes. The secret sits in the URL fragment, which browsers
+     * never send to servers, proxies or in a Referer.
+     */
+    async createLoginLink(orgId: string, reviewerId: string) {
+      const reviewer = await store.getReviewer(orgId, reviewerId);
+      if (!reviewer || reviewer.revoked_at)
+        throw new Error(
+          `No active reviewer ${reviewerId} in ${orgId}; list them with \`admin reviewer list\``,
+        );
+      const { code, expires_at } = await issueLoginLink(store, reviewer, (options.clock ?? Date.now)());
+      const site = options.baseUrl.replace(/\/api\/centcom\/v1\/?$/, '');
+      return { url: `${site}/console/login#code=${code}`, expires_at: new Date(expires_at).toISOString() };
+    },
     /** Adds an organisation rule; requests matching it get its requirements on top of their own. */
     async addPolicyRule(orgId: string, input: Omit<PolicyRule, 'id' | 'created_at'>) {
       const org = await requireOrg(orgId);

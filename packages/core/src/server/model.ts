@@ -140,3 +140,17 @@ export interface EvidenceKeyRecord {
   private_key: string;
   created_at: string;
 }
+
+/**
+ * A reviewer-console credential, stored by the SHA-256 of its secret: a single-use sign-in link or a session
+ * (whose CSRF token the page echoes in a header on every change).
+ */
+export interface ConsoleCredential {
+  hash: string;
+  kind: 'link' | 'session';
+  org_id: string;
+  reviewer_id: string;
+  csrf: string | null;
+  expires_at: number;
+  used_at: number | null;
+}

@@ -120,7 +120,7 @@ export async function startHarness(
   server.start();
   const baseUrl = `http://127.0.0.1:${port}`;
   const apiUrl = `${baseUrl}/api/centcom/v1`;
-  const admin = createAdmin(store, { baseUrl: apiUrl });
+  const admin = createAdmin(store, { baseUrl: apiUrl, ...(options.clock ? { clock: options.clock } : {}) });
   const org = options.org ?? (await admin.createOrganisation({ name: 'Acme' }));
   const clientFor = (apiKey: string) => new CentcomClient({ apiKey, baseUrl: apiUrl, retries: 0 });
   const call = async (token: string, method: string, path: string, body?: unknown) => {

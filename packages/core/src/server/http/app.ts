@@ -4,6 +4,7 @@ import { requestId } from 'hono/request-id';
 import { registerAgentRoutes } from './agents.js';
 import { registerAuditRecordRoutes } from './audit-records.js';
 import { authenticate } from './auth.js';
+import { registerConsoleAuthRoutes } from './console-auth.js';
 import { type AppEnv, type Deps, MAX_BODY_BYTES } from './context.js';
 import { registerEvidenceKeyRoute, registerEvidenceRoutes } from './evidence.js';
 import { HttpError } from './http-error.js';
@@ -37,6 +38,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   });
 
   app.get('/health', (c) => c.json({ ok: true, version: deps.version }));
+  registerConsoleAuthRoutes(app, deps);
 
   const api = new Hono<AppEnv>();
   api.use(

@@ -1,6 +1,13 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import { createRateLimiter } from '../../util/rate-limit.js';
 import { hashSecret } from '../auth/credentials.js';
+import {
+  CSRF_HEADER,
+  csrfMatches,
+  readCookie,
+  resolveSession,
+  sessionCookieName,
+} from '../console/session.js';
 import type { AppEnv, Deps } from './context.js';
 import { HttpError } from './http-error.js';
 
@@ -10,8 +17,11 @@ import { HttpError } from './http-error.js';
  */
 export function authenticate(deps: Deps): MiddlewareHandler<AppEnv> {
   const limited = createRateLimiter(deps.rateLimit.max, deps.rateLimit.windowMs, deps.clock);
+  const cookieName = sessionCookieName(deps.publicUrl);
   return async (c, next) => {
     const header = c.req.header('authorization') ?? '';
+    const sessionId = header ? undefined : readCookie(c.req.header('cookie'), cookieName);
+    if (sessionId) return consoleSession(c, next, sessionId);
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match?.[1])
       throw new HttpError('unauthorized', 'Missing bearer token: send Authorization: Bearer <key>');
@@ -35,4 +45,15 @@ export function authenticate(deps: Deps): MiddlewareHandler<AppEnv> {
     }
     await next();
   };
+
+  /** A console session acts as its reviewer; anything but a read must echo the session's CSRF token. */
+  async function consoleSession(c: Context<AppEnv>, next: Next, sessionId: string) {
+    const found = await resolveSession(deps.store, sessionId, deps.clock());
+    if (!found) throw new HttpError('unauthorized', 'Your console session has ended; sign in again');
+    const safe = c.req.method === 'GET' || c.req.method === 'HEAD';
+    if (!safe && !csrfMatches(found.session.csrf, c.req.header(CSRF_HEADER)))
+      throw new HttpError('forbidden', 'Missing or wrong CSRF token; reload the console page');
+    c.set('principal', { kind: 'reviewer', org: found.org, reviewer: found.reviewer });
+    await next();
+  }
 }

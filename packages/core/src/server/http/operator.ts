@@ -96,11 +96,36 @@ export function registerOperatorRoutes(app: Hono<AppEnv>, deps: Deps): void {
     return c.json({ ok: true, data: mine.map((r) => view(r, reviewer, can(r))) });
   });
 
+  /** One request for the console: also who may decide it and the agent as claimed vs as registered. */
   app.get('/operator/queue/:id', async (c) => {
     const { org, reviewer, can } = await eligibility(c);
     const record = await store.getRequest(org.id, c.req.param('id'));
     if (!record) throw notFound();
-    return c.json({ ok: true, data: view(record, reviewer, can(record)) });
+    const agentId = typeof record.agent_id === 'string' ? record.agent_id : null;
+    const registered = agentId ? await store.getAgent(org.id, agentId) : undefined;
+    const actor = (record.actor ?? (record.metadata as { actor?: unknown } | null)?.actor ?? {}) as {
+      agent_name?: unknown;
+    };
+    return c.json({
+      ok: true,
+      data: {
+        ...view(record, reviewer, can(record)),
+        eligible_reviewers: describeEligibility(record.effective_policy as unknown as EffectivePolicy),
+        agent_identity: {
+          claimed: {
+            agent_id: agentId,
+            agent_name: typeof actor.agent_name === 'string' ? actor.agent_name : null,
+          },
+          registered: registered
+            ? {
+                name: registered.name,
+                framework: registered.framework,
+                verification_status: registered.verification_status,
+              }
+            : null,
+        },
+      },
+    });
   });
 
   app.post('/operator/queue/:id/claim', async (c) => {

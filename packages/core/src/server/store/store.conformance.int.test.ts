@@ -330,4 +330,30 @@ describe.each(stores)('store conformance: %s', (_name, available, factory) => {
     });
     expect((await store.listEvidenceKeys()).map((k) => k.key_id)).toEqual(['ek_2', 'ek_1']);
   });
+
+  test('console links are single-use under concurrency and expire; sessions are stored and deleted', async () => {
+    const link = {
+      hash: randomId('h'),
+      kind: 'link' as const,
+      org_id: A,
+      reviewer_id: 'op_1',
+      csrf: null,
+      expires_at: now + 600_000,
+      used_at: null,
+    };
+    await store.insertConsoleCredential(link);
+    const redeemed = await Promise.all(
+      Array.from({ length: 20 }, () => store.redeemConsoleLink(link.hash, now)),
+    );
+    expect(redeemed.filter(Boolean)).toEqual([{ ...link, used_at: now }]);
+    const late = { ...link, hash: randomId('h') };
+    await store.insertConsoleCredential(late);
+    expect(await store.redeemConsoleLink(late.hash, now + 600_000)).toBeUndefined();
+    const session = { ...link, hash: randomId('h'), kind: 'session' as const, csrf: 'c' };
+    await store.insertConsoleCredential(session);
+    expect(await store.redeemConsoleLink(session.hash, now)).toBeUndefined();
+    expect(await store.getConsoleCredential(session.hash)).toEqual(session);
+    await store.deleteConsoleCredential(session.hash);
+    expect(await store.getConsoleCredential(session.hash)).toBeUndefined();
+  });
 });

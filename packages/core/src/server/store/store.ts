@@ -3,6 +3,7 @@ import type {
   AgentRecord,
   ApiKeyRecord,
   AuditRecordRow,
+  ConsoleCredential,
   DeliveryAttemptRecord,
   DeliveryRecord,
   EvidenceKeyRecord,
@@ -141,4 +142,10 @@ export interface Store {
     filter: { framework?: string; verification_status?: string; status?: string },
   ): Promise<AgentRecord[]>;
   countRequestsByAgent(orgId: string, agentId: string): Promise<number>;
+
+  insertConsoleCredential(credential: ConsoleCredential): Promise<void>;
+  getConsoleCredential(hash: string): Promise<ConsoleCredential | undefined>;
+  /** Marks an unused, unexpired link used and returns it; undefined when it was used, expired or unknown. */
+  redeemConsoleLink(hash: string, now: number): Promise<ConsoleCredential | undefined>;
+  deleteConsoleCredential(hash: string): Promise<void>;
 }

@@ -4,6 +4,7 @@ import type {
   AgentRecord,
   ApiKeyRecord,
   AuditRecordRow,
+  ConsoleCredential,
   DeliveryAttemptRecord,
   DeliveryRecord,
   EvidenceKeyRecord,
@@ -37,6 +38,17 @@ function loadPg(): typeof import('pg') {
 }
 
 const MIGRATION_LOCK = 7_310_001;
+
+/** BIGINT columns arrive as strings from pg. */
+const consoleCredential = (row: Record<string, unknown>): ConsoleCredential => ({
+  hash: row.hash as string,
+  kind: row.kind as ConsoleCredential['kind'],
+  org_id: row.org_id as string,
+  reviewer_id: row.reviewer_id as string,
+  csrf: (row.csrf as string | null) ?? null,
+  expires_at: Number(row.expires_at),
+  used_at: row.used_at === null ? null : Number(row.used_at),
+});
 
 /**
  * The PostgreSQL store: same interface and guarantees as SQLite, for several server instances on one database.
@@ -424,6 +436,29 @@ export async function createPostgresStore(
         [orgId, traceId],
       );
       return rows.map((r) => r.trace_id as string);
+    },
+
+    async insertConsoleCredential(c) {
+      await q(
+        `INSERT INTO console_credentials (hash, kind, org_id, reviewer_id, csrf, expires_at, used_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [c.hash, c.kind, c.org_id, c.reviewer_id, c.csrf, c.expires_at, c.used_at],
+      );
+    },
+    async getConsoleCredential(hash) {
+      const [row] = await q('SELECT * FROM console_credentials WHERE hash = $1', [hash]);
+      return row ? consoleCredential(row) : undefined;
+    },
+    async redeemConsoleLink(hash, now) {
+      const [row] = await q(
+        `UPDATE console_credentials SET used_at = $2 WHERE hash = $1 AND kind = 'link' AND used_at IS NULL
+         AND expires_at > $2 RETURNING *`,
+        [hash, now],
+      );
+      return row ? consoleCredential(row) : undefined;
+    },
+    async deleteConsoleCredential(hash) {
+      await q('DELETE FROM console_credentials WHERE hash = $1', [hash]);
     },
 
     listEvidenceKeys: () => all<EvidenceKeyRecord>('SELECT data FROM evidence_keys ORDER BY seq DESC', []),

@@ -71,4 +71,5 @@ CREATE INDEX IF NOT EXISTS audit_trace ON audit_records (org_id, trace_id) WHERE
 CREATE INDEX IF NOT EXISTS audit_agent ON audit_records (org_id, agent_id) WHERE agent_id IS NOT NULL;
 CREATE TABLE IF NOT EXISTS evidence_keys (seq BIGSERIAL PRIMARY KEY, key_id TEXT NOT NULL UNIQUE, data JSONB NOT NULL);
 CREATE TABLE IF NOT EXISTS agents (id TEXT PRIMARY KEY, org_id TEXT NOT NULL, name TEXT NOT NULL, data JSONB NOT NULL, UNIQUE (org_id, name));
+CREATE TABLE IF NOT EXISTS console_credentials (hash TEXT PRIMARY KEY, kind TEXT NOT NULL, org_id TEXT NOT NULL, reviewer_id TEXT NOT NULL, csrf TEXT, expires_at BIGINT NOT NULL, used_at BIGINT);
 `;

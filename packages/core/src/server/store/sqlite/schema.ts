@@ -94,4 +94,13 @@ CREATE TABLE IF NOT EXISTS agents (
   data TEXT NOT NULL,
   UNIQUE (org_id, name)
 );
+CREATE TABLE IF NOT EXISTS console_credentials (
+  hash TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  org_id TEXT NOT NULL,
+  reviewer_id TEXT NOT NULL,
+  csrf TEXT,
+  expires_at INTEGER NOT NULL,
+  used_at INTEGER
+);
 `;

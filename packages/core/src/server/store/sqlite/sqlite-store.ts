@@ -4,6 +4,7 @@ import type {
   AgentRecord,
   ApiKeyRecord,
   AuditRecordRow,
+  ConsoleCredential,
   DeliveryAttemptRecord,
   DeliveryRecord,
   EvidenceKeyRecord,
@@ -41,6 +42,9 @@ const WRITE_METHODS = [
   'insertAuditRecord',
   'insertEvidenceKey',
   'registerAgent',
+  'insertConsoleCredential',
+  'redeemConsoleLink',
+  'deleteConsoleCredential',
 ] as const satisfies readonly (keyof Store)[];
 
 export interface SqliteStoreOptions {
@@ -438,6 +442,33 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
           traceId,
         ) as { trace_id: string }[];
       return rows.map((r) => r.trace_id);
+    },
+
+    async insertConsoleCredential(c) {
+      stmt(`INSERT INTO console_credentials (hash, kind, org_id, reviewer_id, csrf, expires_at, used_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?)`).run(
+        c.hash,
+        c.kind,
+        c.org_id,
+        c.reviewer_id,
+        c.csrf,
+        c.expires_at,
+        c.used_at,
+      );
+    },
+    async getConsoleCredential(hash) {
+      return stmt('SELECT * FROM console_credentials WHERE hash = ?').get(hash) as
+        | ConsoleCredential
+        | undefined;
+    },
+    async redeemConsoleLink(hash, now) {
+      const changed = stmt(`UPDATE console_credentials SET used_at = ? WHERE hash = ? AND kind = 'link'
+        AND used_at IS NULL AND expires_at > ?`).run(now, hash, now).changes;
+      if (changed !== 1) return undefined;
+      return stmt('SELECT * FROM console_credentials WHERE hash = ?').get(hash) as ConsoleCredential;
+    },
+    async deleteConsoleCredential(hash) {
+      stmt('DELETE FROM console_credentials WHERE hash = ?').run(hash);
     },
 
     async listEvidenceKeys() {
