@@ -77,7 +77,7 @@ export function webhookMiddleware(secret: string, options: { now?: () => number 
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error }));
     };
-    let raw = req.rawBody;
+    let raw: string | Uint8Array | undefined = req.rawBody;
     if (raw === undefined) {
       if (req.readableEnded || req.body !== undefined) {
         return fail(

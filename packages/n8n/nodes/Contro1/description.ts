@@ -1,0 +1,305 @@
+import type { INodeProperties } from 'n8n-workflow';
+import { SEND_AND_WAIT_OPERATION } from 'n8n-workflow';
+
+const on = (resource: string, operation: string[]) => ({ show: { resource: [resource], operation } });
+const REQUEST_OPS_WITH_QUESTION = [SEND_AND_WAIT_OPERATION, 'askAndWait', 'create'];
+
+export const resourceProperty: INodeProperties = {
+  displayName: 'Resource',
+  name: 'resource',
+  type: 'options',
+  noDataExpression: true,
+  options: [
+    { name: 'Audit Record', value: 'auditRecord' },
+    { name: 'Request', value: 'request' },
+  ],
+  default: 'request',
+};
+
+export const operationProperties: INodeProperties[] = [
+  {
+    displayName: 'Operation',
+    name: 'operation',
+    type: 'options',
+    noDataExpression: true,
+    displayOptions: { show: { resource: ['request'] } },
+    options: [
+      {
+        name: 'Ask and Wait',
+        value: 'askAndWait',
+        description: 'Ask a yes/no or free-text question and wait for the answer',
+        action: 'Ask and wait for an answer',
+      },
+      {
+        name: 'Cancel Request',
+        value: 'cancel',
+        description: 'Withdraw an open request',
+        action: 'Cancel a request',
+      },
+      {
+        name: 'Create Request',
+        value: 'create',
+        description: 'Create a request without waiting for the decision',
+        action: 'Create a request',
+      },
+      {
+        name: 'Get Request',
+        value: 'get',
+        description: 'Read a request and its decision',
+        action: 'Get a request',
+      },
+      {
+        name: 'Request Approval and Wait',
+        value: SEND_AND_WAIT_OPERATION,
+        description: 'Pause until a human approves or rejects, then continue on the matching output',
+        action: 'Request approval and wait',
+      },
+    ],
+    default: SEND_AND_WAIT_OPERATION,
+  },
+  {
+    displayName: 'Operation',
+    name: 'operation',
+    type: 'options',
+    noDataExpression: true,
+    displayOptions: { show: { resource: ['auditRecord'] } },
+    options: [
+      {
+        name: 'Log Action',
+        value: 'log',
+        description: 'Record what the workflow did in the audit trail',
+        action: 'Log an action',
+      },
+    ],
+    default: 'log',
+  },
+];
+
+export const requestFields: INodeProperties[] = [
+  {
+    displayName: 'Question',
+    name: 'question',
+    type: 'string',
+    default: '',
+    required: true,
+    placeholder: 'e.g. Pay invoice {{ $json.invoice }} of {{ $json.amount }} EUR?',
+    description: 'What the reviewer decides, in one sentence',
+    displayOptions: on('request', REQUEST_OPS_WITH_QUESTION),
+  },
+  {
+    displayName: 'Context',
+    name: 'context',
+    type: 'string',
+    typeOptions: { rows: 4 },
+    default: '',
+    description: 'What the reviewer needs to know to decide; shown as text, never as HTML',
+    displayOptions: on('request', REQUEST_OPS_WITH_QUESTION),
+  },
+  {
+    displayName: 'Answer Type',
+    name: 'answerType',
+    type: 'options',
+    options: [
+      { name: 'Free Text', value: 'free_text' },
+      { name: 'Yes / No', value: 'yes_no' },
+    ],
+    default: 'yes_no',
+    displayOptions: on('request', ['askAndWait']),
+  },
+  {
+    displayName: 'Request Type',
+    name: 'requestType',
+    type: 'options',
+    options: [
+      { name: 'Approval', value: 'approval' },
+      { name: 'Free Text', value: 'free_text' },
+      { name: 'Yes / No', value: 'yes_no' },
+    ],
+    default: 'approval',
+    displayOptions: on('request', ['create']),
+  },
+  {
+    displayName: 'Callback URL',
+    name: 'callbackUrl',
+    type: 'string',
+    default: '',
+    placeholder: 'https://n8n.example.com/webhook/contro1-decisions',
+    description: 'Where the signed decision is sent; leave empty to poll with Get Request',
+    displayOptions: on('request', ['create']),
+  },
+  {
+    displayName: 'Tool Name',
+    name: 'toolName',
+    type: 'string',
+    default: '',
+    placeholder: 'e.g. send_payment',
+    description: 'The action that runs if approved; shown to the reviewer with its input',
+    displayOptions: on('request', [SEND_AND_WAIT_OPERATION, 'create']),
+  },
+  {
+    displayName: 'Tool Input',
+    name: 'toolInput',
+    type: 'json',
+    default: '{}',
+    description: 'The exact arguments of that action, shown raw to the reviewer',
+    displayOptions: on('request', [SEND_AND_WAIT_OPERATION, 'create']),
+  },
+  {
+    displayName: 'Request ID',
+    name: 'requestId',
+    type: 'string',
+    default: '',
+    required: true,
+    placeholder: 'req_…',
+    displayOptions: on('request', ['get', 'cancel']),
+  },
+  {
+    displayName: 'Additional Fields',
+    name: 'additionalFields',
+    type: 'collection',
+    placeholder: 'Add Field',
+    default: {},
+    displayOptions: on('request', REQUEST_OPS_WITH_QUESTION),
+    options: [
+      {
+        displayName: 'Case ID',
+        name: 'correlationId',
+        type: 'string',
+        default: '',
+        description: 'Groups requests and audit records of one business case into one timeline',
+      },
+      {
+        displayName: 'Comment Required',
+        name: 'approvalCommentRequired',
+        type: 'boolean',
+        default: false,
+        description: 'Whether the reviewer must always write a comment',
+      },
+      {
+        displayName: 'Expires After (Minutes)',
+        name: 'slaMinutes',
+        type: 'number',
+        typeOptions: { minValue: 1 },
+        default: 60,
+        description: 'How long reviewers have before the request times out',
+      },
+      {
+        displayName: 'Extra Wait After Expiry (Minutes)',
+        name: 'graceMinutes',
+        type: 'number',
+        typeOptions: { minValue: 0 },
+        default: 5,
+        description: 'How long the execution keeps waiting past the expiry for the timed-out notice',
+      },
+      {
+        displayName: 'Metadata',
+        name: 'metadata',
+        type: 'json',
+        default: '{}',
+      },
+      {
+        displayName: 'Policy Trigger',
+        name: 'policyTrigger',
+        type: 'string',
+        default: '',
+        placeholder: 'e.g. payments over 1,000 EUR need a human',
+        description: 'Why this needs review',
+      },
+      {
+        displayName: 'Priority',
+        name: 'priority',
+        type: 'options',
+        options: [
+          { name: 'Normal', value: 'normal' },
+          { name: 'Urgent', value: 'urgent' },
+        ],
+        default: 'normal',
+      },
+      {
+        displayName: 'Required Role',
+        name: 'requiredRole',
+        type: 'string',
+        default: '',
+        placeholder: 'e.g. finance',
+        description: 'Only reviewers with this role may decide',
+      },
+      {
+        displayName: 'Risk Level',
+        name: 'riskLevel',
+        type: 'options',
+        options: [
+          { name: 'Critical', value: 'critical' },
+          { name: 'High', value: 'high' },
+          { name: 'Low', value: 'low' },
+          { name: 'Medium', value: 'medium' },
+        ],
+        default: 'medium',
+      },
+    ],
+  },
+];
+
+export const auditFields: INodeProperties[] = [
+  {
+    displayName: 'Action',
+    name: 'action',
+    type: 'string',
+    default: '',
+    required: true,
+    placeholder: 'e.g. payment.sent',
+    displayOptions: on('auditRecord', ['log']),
+  },
+  {
+    displayName: 'Summary',
+    name: 'summary',
+    type: 'string',
+    default: '',
+    required: true,
+    placeholder: 'e.g. Paid invoice {{ $json.invoice }}',
+    displayOptions: on('auditRecord', ['log']),
+  },
+  {
+    displayName: 'Outcome',
+    name: 'outcome',
+    type: 'options',
+    options: [
+      { name: 'Denied', value: 'denied' },
+      { name: 'Failure', value: 'failure' },
+      { name: 'Partial', value: 'partial' },
+      { name: 'Success', value: 'success' },
+    ],
+    default: 'success',
+    displayOptions: on('auditRecord', ['log']),
+  },
+  {
+    displayName: 'Additional Fields',
+    name: 'auditFields',
+    type: 'collection',
+    placeholder: 'Add Field',
+    default: {},
+    displayOptions: on('auditRecord', ['log']),
+    options: [
+      { displayName: 'Case ID', name: 'correlationId', type: 'string', default: '' },
+      { displayName: 'Metadata', name: 'metadata', type: 'json', default: '{}' },
+      {
+        displayName: 'Request ID',
+        name: 'externalRequestId',
+        type: 'string',
+        default: '',
+        description: 'Your own ID for this record; logging it twice keeps one record',
+      },
+      {
+        displayName: 'Severity',
+        name: 'severity',
+        type: 'options',
+        options: [
+          { name: 'Error', value: 'error' },
+          { name: 'Info', value: 'info' },
+          { name: 'Notice', value: 'notice' },
+          { name: 'Warning', value: 'warning' },
+        ],
+        default: 'info',
+      },
+    ],
+  },
+];
