@@ -169,6 +169,31 @@ describe('contro1-server process', () => {
       await cli('admin', 'api-key', 'revoke', '--org', orgId, '--id', key.id as string, '--db', db),
     ).toEqual({ revoked: true });
     await expect(client.listRequests()).rejects.toMatchObject({ status: 401 });
+
+    // A single-use console link, printed by the CLI and redeemed once against the running server.
+    const link = await cli(
+      'admin',
+      'reviewer',
+      'login-link',
+      '--org',
+      orgId,
+      '--id',
+      reviewer.id as string,
+      '--db',
+      db,
+      '--public-url',
+      String(vars.CENTCOM_BASE_URL).replace('/api/centcom/v1', ''),
+    );
+    expect(link.url).toMatch(/\/console\/login#code=cl_[\w-]+$/);
+    const code = new URL(link.url as string).hash.slice('#code='.length);
+    const redeem = () =>
+      fetch(`${new URL(link.url as string).origin}/console/auth/link`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code }),
+      });
+    expect((await redeem()).status).toBe(200);
+    expect((await redeem()).status).toBe(401);
     child.kill('SIGTERM');
-  });
+  }, 120_000);
 });

@@ -23,11 +23,18 @@ const OUTCOME_TEXT: Record<string, string> = {
 function banner(r: ConsoleRequest): HTMLElement | null {
   if (isFinal(r)) {
     const by = r.response?.operator?.name ?? r.responded_by;
-    const text = `${OUTCOME_TEXT[r.status] ?? r.status}${by ? ` by ${by}` : ''}${r.responded_at ? ` at ${new Date(r.responded_at).toLocaleString()}` : ''}.`;
+    const outcome =
+      r.type === 'yes_no' && (r.status === 'approved' || r.status === 'denied')
+        ? `Answered ${r.status === 'approved' ? 'yes' : 'no'}`
+        : (OUTCOME_TEXT[r.status] ?? r.status);
+    const text = `${outcome}${by ? ` by ${by}` : ''}${r.responded_at ? ` at ${new Date(r.responded_at).toLocaleString()}` : ''}.`;
     return h(
       'div',
       { class: `banner state-${r.status}`, role: 'status', 'data-banner': r.status },
       h('strong', {}, text),
+      typeof r.response?.value === 'string'
+        ? h('p', { class: 'prose' }, `Answer: ${r.response.value}`)
+        : null,
       r.response?.comment ? h('p', {}, `Comment: ${r.response.comment}`) : null,
     );
   }

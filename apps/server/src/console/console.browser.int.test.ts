@@ -271,6 +271,29 @@ describe.skipIf(!hasChromium)('reviewer console in headless Chromium', () => {
     expect(forged.status).toBe(403);
   }, 60_000);
 
+  it('claims with c, answers a yes/no question with the keyboard and a free-text question in the page', async () => {
+    const page = await signIn(finance.reviewer_token);
+    const yesNo = await create('Is Northwind GmbH on the approved vendor list?', { type: 'yes_no' });
+    const id = yesNo.request_id as string;
+    await page.goto(`${running.url}/console/requests/${id}`);
+    await page.getByRole('button', { name: 'Claim (c)' }).waitFor();
+    await page.keyboard.press('c');
+    await page.getByRole('button', { name: 'Claim (c)' }).waitFor({ state: 'detached' });
+    expect((await client.getRequest(id)).status).toBe('in_review');
+    await page.keyboard.press('a');
+    await seeText(page.locator('[data-banner="approved"]'), 'Answered yes by Fiona Finance');
+    const answered = await waitFor(() => receiver.decisions.find((d) => d.requestId === id));
+    expect(answered.outcome).toBe('approved');
+
+    const freeText = await create('Which cost centre should this go to?', { type: 'free_text' });
+    await page.goto(`${running.url}/console/requests/${freeText.request_id}`);
+    await page.getByLabel('Your answer').fill('CC-4410 (marketing)');
+    await page.getByRole('button', { name: 'Send answer' }).click();
+    await seeText(page.locator('[data-banner="provided_input"]'), 'Answer: CC-4410 (marketing)');
+    const provided = await waitFor(() => receiver.decisions.find((d) => d.requestId === freeText.request_id));
+    expect(provided.outcome).toBe('provided_input');
+  }, 60_000);
+
   it('renders script and HTML written by the agent as inert text', async () => {
     const evil = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script><b>bold</b>';
     const request = await create(evil, {
