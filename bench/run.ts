@@ -248,6 +248,11 @@ console.log(
   `decision → webhook received, 200 concurrent pending deliveries × 3 rounds (${latency.count} webhooks): p50 ${fmt(latency.p50, 1)} ms, p99 ${fmt(latency.p99, 1)} ms (target p99 ≤ 25 ms)\n`,
 );
 
+if (process.env.BENCH_QUICK === '1') {
+  console.log('BENCH_QUICK=1: create throughput and webhook latency only.');
+  process.exit(0);
+}
+
 const emptyDb = join(dir, 'empty.db');
 const largeDb = join(dir, 'large.db');
 await seed(emptyDb, 0, 'closed');

@@ -8,10 +8,11 @@ interface Pending {
 
 /**
  * Group commit: writes queued in the same turn of the event loop run in one transaction, each inside its own
- * savepoint (so one failing write rolls back alone), and share one fsync'd commit. Every caller's promise settles
- * only after that commit, so an acknowledgement still means "on disk".
+ * savepoint (so one failing write rolls back alone), and share one commit. Every caller's promise settles only
+ * after `sync` has made that commit durable, so an acknowledgement still means "on disk". `sync` runs off the main
+ * thread, so the next batch is parsed, validated and committed while the previous one is being flushed.
  */
-export function createGroupCommit(db: BetterSqlite3.Database) {
+export function createGroupCommit(db: BetterSqlite3.Database, sync?: () => Promise<void>) {
   let queue: Pending[] = [];
   let scheduled = false;
   // Boxed, because better-sqlite3 refuses transaction functions that return a promise.
@@ -19,7 +20,11 @@ export function createGroupCommit(db: BetterSqlite3.Database) {
   const batch = db.transaction((items: Pending[]) =>
     items.map((item) => {
       try {
-        return { ok: true as const, value: savepoint(item.op).value };
+        const value = savepoint(item.op).value;
+        // Async store methods hand back a settled promise. Its rejection reaches the caller once the batch is synced;
+        // marking it handled now keeps Node from reporting it as unhandled in between.
+        if (value instanceof Promise) value.catch(() => undefined);
+        return { ok: true as const, value };
       } catch (error) {
         return { ok: false as const, error };
       }
@@ -37,10 +42,16 @@ export function createGroupCommit(db: BetterSqlite3.Database) {
       for (const item of items) item.reject(error);
       return;
     }
-    outcomes.forEach((outcome, i) => {
-      const item = items[i] as Pending;
-      if (outcome.ok) item.resolve(outcome.value);
-      else item.reject(outcome.error);
+    const settle = () =>
+      outcomes.forEach((outcome, i) => {
+        const item = items[i] as Pending;
+        if (outcome.ok) item.resolve(outcome.value);
+        else item.reject(outcome.error);
+      });
+    if (!sync) return settle();
+    // A failed flush acknowledges nothing: the callers see the error, never a success that might not be on disk.
+    sync().then(settle, (error: unknown) => {
+      for (const item of items) item.reject(error);
     });
   }
 
