@@ -232,6 +232,35 @@ describe('bad input gets {error, message}, never a 5xx', () => {
     expect(res).toMatchObject({ status: 413, body: { error: 'payload_too_large' } });
   });
 
+  it('413 for a chunked body (no Content-Length) once it passes 1 MiB', async () => {
+    const { request } = await import('node:http');
+    const url = new URL(`${h.apiUrl}/requests`);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        url,
+        {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${h.org.api_key}`,
+            'content-type': 'application/json',
+            'transfer-encoding': 'chunked',
+            connection: 'close',
+          },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      const chunk = 'x'.repeat(64 * 1024);
+      req.write('{"type":"approval","question":"q","context":"');
+      for (let i = 0; i < 17; i++) req.write(chunk);
+      req.end('"}');
+    });
+    expect(status).toBe(413);
+  });
+
   it('401 without or with a bad key, 404 for unknown ids and routes', async () => {
     const none = await fetch(`${h.apiUrl}/requests`);
     expect(none.status).toBe(401);

@@ -13,7 +13,21 @@ export function randomAlphanumeric(length: number): string {
   return out;
 }
 
-export const randomId = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`;
+// Ids are drawn from a pooled buffer: one random fill per ~340 ids instead of one per id (it showed in profiles of the
+// create path). Ids are unguessable but not secrets; credentials use `randomAlphanumeric`.
+const POOL_BYTES = 4096;
+let pool = Buffer.alloc(0);
+let poolOffset = 0;
+
+export function randomId(prefix: string): string {
+  if (poolOffset + 12 > pool.length) {
+    pool = randomBytes(POOL_BYTES);
+    poolOffset = 0;
+  }
+  const id = pool.toString('hex', poolOffset, poolOffset + 12);
+  poolOffset += 12;
+  return `${prefix}_${id}`;
+}
 
 /** Credentials have ≥190 bits of entropy, so one SHA-256 is enough to store them safely and look them up by hash. */
 export const hashSecret = (secret: string) => createHash('sha256').update(secret, 'utf8').digest('hex');
