@@ -31,11 +31,9 @@ interface Started {
 }
 
 function startServer(script: string, db: string, org?: Started['org']): Promise<Started> {
+  // Servers run as in production: compiled JavaScript on plain node (`pnpm build:servers`), no TypeScript loader.
   const args = [
-    '--conditions=@contro1/source',
-    '--import',
-    'tsx',
-    join(here, script),
+    join(here, 'dist', script.replace(/\.ts$/, '.js')),
     db,
     ...(org ? [JSON.stringify(org)] : []),
   ];
@@ -64,8 +62,8 @@ interface Load {
   non2xx: number;
 }
 
-/** autocannon in its own process, creating requests for `seconds`. */
-function load(port: number, apiKey: string | undefined): Promise<Load> {
+/** autocannon in its own process, creating requests for `duration` seconds. */
+function load(port: number, apiKey: string | undefined, duration = seconds): Promise<Load> {
   const body = JSON.stringify({
     type: 'approval',
     question: 'Bench create',
@@ -75,7 +73,7 @@ function load(port: number, apiKey: string | undefined): Promise<Load> {
     '-c',
     String(connections),
     '-d',
-    String(seconds),
+    String(duration),
     '-m',
     'POST',
     '-H',
@@ -224,10 +222,13 @@ async function rssAtPending(rows: number): Promise<number> {
 
 console.log(`contro1 bench: ${seconds} s per load, ${connections} connections, node ${process.version}\n`);
 
+// Both servers get the same 2 s warm-up (JIT, caches) before the measured run.
 const baseline = await startServer('baseline-server.ts', join(dir, 'baseline.db'));
+await load(baseline.port, undefined, 2);
 const baseLoad = await load(baseline.port, undefined);
 await stop(baseline);
 const ours = await startServer('reference-server.ts', join(dir, 'ours.db'));
+await load(ours.port, ours.org?.api_key, 2);
 const ourLoad = await load(ours.port, ours.org?.api_key);
 await stop(ours);
 console.log('create throughput (fsync on every acknowledged create)');

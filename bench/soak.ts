@@ -17,13 +17,8 @@ const dir = mkdtempSync(join(tmpdir(), 'contro1-soak-'));
 const here = new URL('.', import.meta.url).pathname;
 const child = spawn(
   process.execPath,
-  [
-    '--conditions=@contro1/source',
-    '--import',
-    'tsx',
-    join(here, 'reference-server.ts'),
-    join(dir, 'soak.db'),
-  ],
+  // The compiled server on plain node, as in production (`pnpm build:servers`).
+  [join(here, 'dist/reference-server.js'), join(dir, 'soak.db')],
   {
     stdio: ['ignore', 'pipe', 'inherit'],
   },
