@@ -2,7 +2,16 @@ import { api, V1 } from './api.js';
 import { h, replace } from './dom.js';
 import { type ConsoleRequest, isFinal, timeLeft } from './model.js';
 
-const STATE_LABELS: Record<string, string> = { pending: 'Waiting', in_review: 'In review' };
+const STATE_LABELS: Record<string, string> = {
+  pending: 'Waiting',
+  in_review: 'In review',
+  approved: 'Approved',
+  denied: 'Rejected',
+  cancelled: 'Cancelled',
+  timed_out: 'Expired',
+  provided_input: 'Answered',
+  resolved: 'Resolved',
+};
 
 /** The requests this reviewer may decide, most urgent first, refreshed every two seconds. */
 export function queueView(root: HTMLElement, open: (id: string) => void): () => void {
