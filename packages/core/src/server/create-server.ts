@@ -1,4 +1,5 @@
 import { randomId } from './auth/credentials.js';
+import { withInlineDispatch } from './delivery/inline-dispatch.js';
 import { type LookupFn, systemLookup } from './delivery/ssrf-guard.js';
 import { type BackgroundWorker, createDeliveryWorker } from './delivery/worker.js';
 import { createExpiryTimer } from './expiry/expiry-timer.js';
@@ -54,15 +55,17 @@ export function createServer(options: ServerOptions): CentcomServer {
     ...(options.pollMs ? { pollMs: options.pollMs } : {}),
     ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
   });
+  // Routes and the expiry timer write through this wrapper, so a queued webhook's first attempt starts on commit.
+  const store = withInlineDispatch(options.store, delivery);
   const expiry = createExpiryTimer({
-    store: options.store,
+    store,
     clock,
     logger,
     onExpired: () => delivery.nudge(),
     ...(options.pollMs ? { pollMs: options.pollMs } : {}),
   });
   const deps: Deps = {
-    store: options.store,
+    store,
     clock,
     newId: randomId,
     publicUrl: options.publicUrl.replace(/\/+$/, ''),

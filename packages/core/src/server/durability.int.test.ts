@@ -19,13 +19,14 @@ describe('durability across restarts', () => {
       continuation: {
         mode: 'decision',
         callback_url: receiver.url,
-        expires_at: new Date(Date.now() + 600).toISOString(),
+        expires_at: new Date(Date.now() + 60_000).toISOString(),
       },
     });
     await first.close({ keepDb: true });
-    await new Promise((r) => setTimeout(r, 800));
 
-    const second = await startHarness({ dbPath, org: first.org, port: first.port });
+    // The restarted server's clock is two minutes later: the deadline passed while it was down.
+    const later = () => Date.now() + 120_000;
+    const second = await startHarness({ dbPath, org: first.org, port: first.port, clock: later });
     const decision = await waitFor(() => receiver.decisions.find((d) => d.requestId === created.id), 5_000);
     expect(decision.outcome).toBe('timed_out');
     expect(receiver.raw.filter((r) => r.body.request_id === created.id)).toHaveLength(1);

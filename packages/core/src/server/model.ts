@@ -87,6 +87,9 @@ export interface NewDelivery {
   url: string;
   body: string;
   created_at: number;
+  /** Set when this process starts the first attempt right after the commit (see inline-dispatch). */
+  lease_token?: string | null;
+  lease_until?: number | null;
 }
 
 export interface DeliveryRecord extends NewDelivery {

@@ -32,6 +32,15 @@ export interface BackgroundWorker {
   nudge(): void;
 }
 
+export interface DeliveryWorker extends BackgroundWorker {
+  /** A lease for a delivery about to be written, if there is room for one more attempt now. */
+  leaseForNew(): { token: string; until: number } | undefined;
+  /** Starts the first attempt of a committed delivery whose row already carries this process's lease. */
+  startLeased(delivery: DeliveryRecord, token: string): void;
+  /** Gives back a lease whose row was never committed. */
+  dropLease(): void;
+}
+
 /**
  * Headers for one attempt, signed with a fresh timestamp: X-CentCom-Signature (plus -Previous during a rotation
  * overlap), or Standard Webhooks headers with one `v1` entry per live secret when the organisation chose them.
@@ -114,7 +123,7 @@ export function backgroundLoop(
 }
 
 /** The outbox worker: claims due deliveries under a lease, signs with a fresh timestamp, POSTs, records (14.4). */
-export function createDeliveryWorker(options: DeliveryWorkerOptions): BackgroundWorker {
+export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
   const { store, clock, logger } = options;
   const batch = options.batchSize ?? 256;
 
@@ -185,9 +194,22 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): Background
   const inFlight = new Set<Promise<void>>();
   const maxInFlight = options.maxInFlight ?? 512;
 
+  // Leases handed out for rows not yet committed; they count against `maxInFlight` until started or dropped.
+  let reserved = 0;
+  let stopped = true;
+
+  const track = (delivery: DeliveryRecord, token: string) => {
+    const job = attempt(delivery, token).finally(() => {
+      inFlight.delete(job);
+      loop.nudge();
+    });
+    inFlight.add(job);
+    return job;
+  };
+
   /** Claims what is due and starts the attempts without waiting for them, so a slow endpoint holds up nobody. */
   async function claimAndStart(): Promise<Promise<void>[]> {
-    const room = maxInFlight - inFlight.size;
+    const room = maxInFlight - inFlight.size - reserved;
     if (room <= 0) return [];
     const token = randomId('lease');
     const due = await store.claimDeliveries(
@@ -196,14 +218,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): Background
       Math.min(batch, room),
       token,
     );
-    return due.map((d) => {
-      const job = attempt(d, token).finally(() => {
-        inFlight.delete(job);
-        loop.nudge();
-      });
-      inFlight.add(job);
-      return job;
-    });
+    return due.map((d) => track(d, token));
   }
 
   const loop = backgroundLoop(
@@ -222,9 +237,25 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): Background
       await Promise.all(jobs);
       return jobs.length;
     },
-    start: loop.start,
+    start() {
+      stopped = false;
+      loop.start();
+    },
     nudge: loop.nudge,
+    leaseForNew() {
+      if (stopped || inFlight.size + reserved >= maxInFlight) return undefined;
+      reserved++;
+      return { token: randomId('lease'), until: clock() + (options.leaseMs ?? LEASE_MS) };
+    },
+    startLeased(delivery, token) {
+      reserved = Math.max(0, reserved - 1);
+      if (!stopped) track(delivery, token);
+    },
+    dropLease() {
+      reserved = Math.max(0, reserved - 1);
+    },
     async stop() {
+      stopped = true;
       await loop.stop();
       await Promise.allSettled([...inFlight]);
     },

@@ -266,9 +266,20 @@ export async function createPostgresStore(
         if (m.delivery) {
           const d = m.delivery;
           await c.query(
-            `INSERT INTO deliveries (id, org_id, request_id, event_id, url, body, status, attempts, next_attempt_at, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7) ON CONFLICT (request_id) DO NOTHING`,
-            [d.id, d.org_id, d.request_id, d.event_id, d.url, d.body, d.created_at],
+            `INSERT INTO deliveries (id, org_id, request_id, event_id, url, body, status, attempts, next_attempt_at,
+             lease_token, lease_until, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $8, $9, $7) ON CONFLICT (request_id) DO NOTHING`,
+            [
+              d.id,
+              d.org_id,
+              d.request_id,
+              d.event_id,
+              d.url,
+              d.body,
+              d.created_at,
+              d.lease_token ?? null,
+              d.lease_until ?? null,
+            ],
           );
         }
         if (m.requeueDelivery) {

@@ -123,8 +123,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const byDedupeStmt = stmt('SELECT data FROM requests WHERE org_id = ? AND dedupe_key = ?');
   const insertDeliveryStmt =
     stmt(`INSERT INTO deliveries (id, org_id, request_id, event_id, url, body, status, attempts,
-    next_attempt_at, created_at) VALUES (@id, @org_id, @request_id, @event_id, @url, @body, 'pending', 0, @created_at,
-    @created_at) ON CONFLICT (request_id) DO NOTHING`);
+    next_attempt_at, lease_token, lease_until, created_at) VALUES (@id, @org_id, @request_id, @event_id, @url, @body,
+    'pending', 0, @created_at, @lease_token, @lease_until, @created_at) ON CONFLICT (request_id) DO NOTHING`);
 
   const mutate = db.transaction(
     <T>(orgId: string, id: string, fn: (current: RequestRecord) => Mutation<T>) => {
@@ -132,7 +132,12 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       if (!current) return undefined;
       const m = fn(current);
       if (m.next) updateRequestStmt.run(requestColumns(m.next));
-      if (m.delivery) insertDeliveryStmt.run(m.delivery satisfies NewDelivery);
+      if (m.delivery)
+        insertDeliveryStmt.run({
+          lease_token: null,
+          lease_until: null,
+          ...(m.delivery satisfies NewDelivery),
+        });
       if (m.requeueDelivery) {
         stmt(`UPDATE deliveries SET status = 'pending', next_attempt_at = ?, lease_token = NULL, lease_until = NULL
         WHERE org_id = ? AND request_id = ?`).run(m.requeueDelivery.at, orgId, id);
