@@ -1,10 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer as createHttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readRawBody } from '@contro1/core';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 
@@ -153,14 +150,25 @@ async function webhookLatency(
   const decidedAt = new Map<string, number>();
   const latencies: number[] = [];
   const received = new Map<string, number>();
-  const receiver = createHttpServer(async (req, res) => {
-    await readRawBody(req);
-    const id = String(req.headers['x-centcom-request-id']);
-    received.set(id, performance.now());
-    res.writeHead(200).end();
+  const receiver = spawn(process.execPath, [join(here, 'dist/receiver.js')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
-  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-  const callback = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  children.push(receiver);
+  const receiverPort = await new Promise<number>((resolve) => {
+    let out = '';
+    receiver.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const lines = out.split('\n');
+      out = lines.pop() ?? '';
+      for (const line of lines) {
+        const [first, second] = line.split(' ');
+        if (first === 'ready') resolve(Number(second));
+        else if (first && second) received.set(first, Number(second));
+      }
+    });
+  });
+  const callback = `http://127.0.0.1:${receiverPort}/hook`;
+  const now = () => performance.timeOrigin + performance.now();
   const base = `http://127.0.0.1:${s.port}/api/centcom/v1`;
   const post = (path: string, token: string, body: unknown) =>
     fetch(`${base}${path}`, {
@@ -168,7 +176,8 @@ async function webhookLatency(
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
-  const rounds = 3;
+  // Round 0 warms up (JIT, the pooled connections to the receiver) and is not counted.
+  const rounds = 4;
   for (let round = 0; round < rounds; round++) {
     const ids = await Promise.all(
       Array.from(
@@ -192,17 +201,18 @@ async function webhookLatency(
           approved: true,
           comment: 'ok',
         });
-        if (res.ok) decidedAt.set(id, performance.now());
+        if (res.ok) decidedAt.set(id, now());
       }),
     );
     const deadline = Date.now() + 10_000;
     while (ids.some((id) => !received.has(id)) && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 20));
     // From the reviewer's acknowledged decision to the webhook's arrival (0 when the webhook won the race).
-    for (const id of ids)
-      latencies.push(Math.max(0, (received.get(id) ?? Number.NaN) - (decidedAt.get(id) ?? Number.NaN)));
+    if (round > 0)
+      for (const id of ids)
+        latencies.push(Math.max(0, (received.get(id) ?? Number.NaN) - (decidedAt.get(id) ?? Number.NaN)));
   }
-  await new Promise<void>((r) => receiver.close(() => r()));
+  receiver.kill('SIGTERM');
   await stop(s);
   return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), count: latencies.length };
 }
@@ -246,7 +256,7 @@ console.log(
 
 const latency = await webhookLatency();
 console.log(
-  `decision → webhook received, 200 concurrent pending deliveries × 3 rounds (${latency.count} webhooks): p50 ${fmt(latency.p50, 1)} ms, p99 ${fmt(latency.p99, 1)} ms (target p99 ≤ 25 ms)\n`,
+  `decision → webhook received, 200 concurrent pending deliveries × 3 rounds after a warm-up round (${latency.count} webhooks): p50 ${fmt(latency.p50, 1)} ms, p99 ${fmt(latency.p99, 1)} ms (target p99 ≤ 25 ms)\n`,
 );
 
 if (process.env.BENCH_QUICK === '1') {
