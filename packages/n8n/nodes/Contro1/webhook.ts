@@ -48,6 +48,8 @@ function signatureValid(ctx: IWebhookFunctions, raw: Buffer, credentials: Webhoo
 const APPROVED = new Set(['approved']);
 const REJECTED = new Set(['denied', 'cancelled']);
 const ANSWERED = new Set(['approved', 'denied', 'provided_input', 'resolved']);
+/** Outcomes the approval branches know; anything else is treated as not approved. */
+const KNOWN = new Set(['approved', 'denied', 'cancelled', 'timed_out']);
 
 /** The decision as the workflow sees it, with `data.approved` as n8n's send-and-wait nodes report it. */
 function decisionItem(request: IDataObject, itemIndex: number): INodeExecutionData {
@@ -146,4 +148,3 @@ export async function resumeWebhook(ctx: IWebhookFunctions): Promise<IWebhookRes
   return { webhookResponse: { ok: true, resumed: true }, workflowData };
 }
 
-const KNOWN = new Set(['approved', 'denied', 'cancelled', 'timed_out']);
