@@ -147,4 +147,3 @@ export async function resumeWebhook(ctx: IWebhookFunctions): Promise<IWebhookRes
         ];
   return { webhookResponse: { ok: true, resumed: true }, workflowData };
 }
-
