@@ -1,4 +1,5 @@
 import { externalRequestId, threadIdFor } from '@contro1/core';
+import type { IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 /** Identifies one run of one node in one execution: every request it creates shares this thread. */
 export interface NodeRun {
@@ -7,6 +8,14 @@ export interface NodeRun {
   nodeId: string;
   runIndex: number;
 }
+
+/** The node run as both sides see it: `execute()` when it creates requests, `webhook()` when it checks a decision. */
+export const nodeRun = (ctx: IExecuteFunctions | IWebhookFunctions, runIndex: number): NodeRun => ({
+  workflowId: String(ctx.getWorkflow().id ?? 'unsaved'),
+  executionId: ctx.getExecutionId(),
+  nodeId: ctx.getNode().id,
+  runIndex,
+});
 
 /**
  * Deterministic keys: a retried node run re-creates nothing (same Idempotency-Key), and items, loop iterations

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { SEND_AND_WAIT_OPERATION } from 'n8n-workflow';
 import { contro1Request } from './api.js';
-import { type NodeRun, requestKey, threadOf } from './keys.js';
+import { type NodeRun, nodeRun, requestKey, threadOf } from './keys.js';
 import { buildRequestBody, graceMinutes } from './request-body.js';
 
 export const RUN_PARAM = 'contro1_run';
@@ -9,12 +9,7 @@ export const ITEMS_PARAM = 'contro1_items';
 
 export function nodeRunOf(ctx: IExecuteFunctions): NodeRun {
   const runIndex = Number(ctx.evaluateExpression('{{ $runIndex }}', 0));
-  return {
-    workflowId: String(ctx.getWorkflow().id ?? 'unsaved'),
-    executionId: ctx.getExecutionId(),
-    nodeId: ctx.getNode().id,
-    runIndex: Number.isInteger(runIndex) && runIndex >= 0 ? runIndex : 0,
-  };
+  return nodeRun(ctx, Number.isInteger(runIndex) && runIndex >= 0 ? runIndex : 0);
 }
 
 /**

@@ -2,7 +2,7 @@ import { verifyStandardWebhook, verifyWebhook } from '@contro1/core';
 import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { SEND_AND_WAIT_OPERATION } from 'n8n-workflow';
 import { CREDENTIALS, contro1Request } from './api.js';
-import { type NodeRun, requestKey, threadOf } from './keys.js';
+import { nodeRun, requestKey, threadOf } from './keys.js';
 import { ITEMS_PARAM, RUN_PARAM } from './wait.js';
 
 interface WebhookCredentials {
@@ -73,7 +73,7 @@ function decisionItem(request: IDataObject, itemIndex: number): INodeExecutionDa
 
 /**
  * The resume side of Request Approval and Wait / Ask and Wait. A call resumes the execution only when its
- * signature verifies, it names a request of this very node run, the server confirms that request, and every item's
+ * signature verifies, the server lists the named request in this very node run's thread, and every item's
  * request has a final outcome; the outcome comes from the server, never from the webhook body.
  */
 export async function resumeWebhook(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
@@ -97,21 +97,12 @@ export async function resumeWebhook(ctx: IWebhookFunctions): Promise<IWebhookRes
   const itemCount = Number(query[ITEMS_PARAM]);
   if (!Number.isInteger(runIndex) || !Number.isInteger(itemCount) || itemCount < 1)
     return refuse(ctx, 400, 'bad_resume_url', 'The resume URL lacks its run parameters');
-  const run: NodeRun = {
-    workflowId: String(ctx.getWorkflow().id ?? 'unsaved'),
-    executionId: ctx.getExecutionId(),
-    nodeId: ctx.getNode().id,
-    runIndex,
-  };
+  const run = nodeRun(ctx, runIndex);
   const thread = threadOf(run);
-  const confirmed = await contro1Request(ctx, {
-    method: 'GET',
-    path: `/requests/${encodeURIComponent(requestId)}`,
-  });
-  if (confirmed.thread_id !== thread)
-    return refuse(ctx, 409, 'not_this_execution', 'The decision belongs to another execution, node or run');
-
+  // One listing of this node run's thread serves both checks: the named request must be in it (else the decision
+  // belongs to another execution, node or run), and every item's request must be final.
   const byKey = new Map<string, IDataObject>();
+  let named = false;
   let cursor: string | null = null;
   do {
     const page: { requests?: IDataObject[]; next_cursor?: string | null } = await contro1Request(ctx, {
@@ -119,9 +110,14 @@ export async function resumeWebhook(ctx: IWebhookFunctions): Promise<IWebhookRes
       path: '/requests',
       qs: { thread_id: thread, limit: 200, ...(cursor ? { cursor } : {}) },
     });
-    for (const r of page.requests ?? []) byKey.set(String(r.external_request_id), r);
+    for (const r of page.requests ?? []) {
+      byKey.set(String(r.external_request_id), r);
+      if ((r.request_id ?? r.id) === requestId) named = true;
+    }
     cursor = page.next_cursor ?? null;
   } while (cursor);
+  if (!named)
+    return refuse(ctx, 409, 'not_this_execution', 'The decision belongs to another execution, node or run');
   const requests = Array.from({ length: itemCount }, (_, i) => byKey.get(requestKey(run, i)));
   const open = requests.filter((r) => !r || r.status === 'pending' || r.status === 'in_review').length;
   if (open > 0) {
