@@ -34,24 +34,35 @@ export function csrfMatches(expected: string | null, given: string | undefined):
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** Stores a new credential for a reviewer by the hash of its secret; the secret itself goes back to the caller. */
+async function storeCredential(
+  store: Store,
+  reviewer: ReviewerRecord,
+  kind: ConsoleCredential['kind'],
+  expiresAt: number,
+  csrf: string | null,
+): Promise<string> {
+  const secretValue = secret(kind === 'link' ? 'cl' : 'cs');
+  await store.insertConsoleCredential({
+    hash: hashSecret(secretValue),
+    kind,
+    org_id: reviewer.org_id,
+    reviewer_id: reviewer.id,
+    csrf,
+    expires_at: expiresAt,
+    used_at: null,
+  });
+  return secretValue;
+}
+
 /** Creates a single-use sign-in link secret for a reviewer; only its hash is stored. */
 export async function issueLoginLink(
   store: Store,
   reviewer: ReviewerRecord,
   now: number,
 ): Promise<{ code: string; expires_at: number }> {
-  const code = secret('cl');
   const expires_at = now + LOGIN_LINK_TTL_MS;
-  await store.insertConsoleCredential({
-    hash: hashSecret(code),
-    kind: 'link',
-    org_id: reviewer.org_id,
-    reviewer_id: reviewer.id,
-    csrf: null,
-    expires_at,
-    used_at: null,
-  });
-  return { code, expires_at };
+  return { code: await storeCredential(store, reviewer, 'link', expires_at, null), expires_at };
 }
 
 export async function openSession(
@@ -59,18 +70,8 @@ export async function openSession(
   reviewer: ReviewerRecord,
   now: number,
 ): Promise<{ id: string; csrf: string }> {
-  const id = secret('cs');
   const csrf = secret('csrf');
-  await store.insertConsoleCredential({
-    hash: hashSecret(id),
-    kind: 'session',
-    org_id: reviewer.org_id,
-    reviewer_id: reviewer.id,
-    csrf,
-    expires_at: now + SESSION_TTL_MS,
-    used_at: null,
-  });
-  return { id, csrf };
+  return { id: await storeCredential(store, reviewer, 'session', now + SESSION_TTL_MS, csrf), csrf };
 }
 
 /** The live session behind a cookie value, with its reviewer and organisation; revoked reviewers have none. */
