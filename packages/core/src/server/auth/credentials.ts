@@ -13,20 +13,26 @@ export function randomAlphanumeric(length: number): string {
   return out;
 }
 
-// Ids are drawn from a pooled buffer: one random fill per ~340 ids instead of one per id (it showed in profiles of the
+// Ids are drawn from a pooled buffer: one random fill per ~400 ids instead of one per id (it showed in profiles of the
 // create path). Ids are unguessable but not secrets; credentials use `randomAlphanumeric`.
 const POOL_BYTES = 4096;
+const RANDOM_BYTES = 10;
 let pool = Buffer.alloc(0);
 let poolOffset = 0;
 
+/**
+ * `prefix_` + the creation millisecond (9 base-36 digits) + 80 random bits. The time prefix makes ids of rows
+ * written together sort together, so an insert lands on the unique index's last page instead of a random one: a
+ * group commit then writes a few index pages to the WAL instead of one per row.
+ */
 export function randomId(prefix: string): string {
-  if (poolOffset + 12 > pool.length) {
+  if (poolOffset + RANDOM_BYTES > pool.length) {
     pool = randomBytes(POOL_BYTES);
     poolOffset = 0;
   }
-  const id = pool.toString('hex', poolOffset, poolOffset + 12);
-  poolOffset += 12;
-  return `${prefix}_${id}`;
+  const random = pool.toString('hex', poolOffset, poolOffset + RANDOM_BYTES);
+  poolOffset += RANDOM_BYTES;
+  return `${prefix}_${Date.now().toString(36).padStart(9, '0')}${random}`;
 }
 
 /** Credentials have ≥190 bits of entropy, so one SHA-256 is enough to store them safely and look them up by hash. */

@@ -45,18 +45,20 @@ export function finalise(
     state = 'callback_pending';
     history.push({ state, timestamp: at, actor: 'system' });
   }
-  const next: RequestRecord = {
-    ...current,
+  // Object.assign rather than a spread followed by literal properties, which V8 defines one by one in the runtime.
+  const next: RequestRecord = Object.assign({}, current, {
     state,
     status: outcome.status,
-    callback_state: hasCallback ? 'pending' : 'none',
+    callback_state: hasCallback ? ('pending' as const) : ('none' as const),
     response: outcome.response,
     responded_by: outcome.respondedBy,
     responded_at: outcome.state === 'answered' ? at : null,
     state_history: history,
     updated_at: at,
-  };
-  next.protocol_response = { ...fromLegacyRequest({ ...next, responded_at: at }), status: outcome.status };
+  });
+  next.protocol_response = Object.assign(fromLegacyRequest(Object.assign({}, next, { responded_at: at })), {
+    status: outcome.status,
+  });
   if (!hasCallback) return { next };
   return {
     next,
