@@ -27,6 +27,7 @@ import type {
   TimelineKey,
 } from '../store.js';
 import { createGroupCommit } from './group-commit.js';
+import { createRecordCache } from './record-cache.js';
 import { SQLITE_SCHEMA } from './schema.js';
 
 const WRITE_METHODS = [
@@ -170,10 +171,16 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     return true;
   });
 
+  const cache = createRecordCache(db);
+
   /** Marks a credential revoked once; false when unknown, foreign or already revoked. */
-  const revoke = async (table: 'api_keys' | 'reviewers', orgId: string, id: string, at: string) =>
-    stmt(`UPDATE ${table} SET data = json_set(data, '$.revoked_at', ?) WHERE org_id = ? AND id = ?
+  const revoke = async (table: 'api_keys' | 'reviewers', orgId: string, id: string, at: string) => {
+    const changed =
+      stmt(`UPDATE ${table} SET data = json_set(data, '$.revoked_at', ?) WHERE org_id = ? AND id = ?
       AND json_extract(data, '$.revoked_at') IS NULL`).run(at, orgId, id).changes === 1;
+    cache.clear();
+    return changed;
+  };
 
   const requestWhere = (orgId: string, f: RequestFilter) => {
     const clauses = ['org_id = ?'];
@@ -258,12 +265,16 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
 
     async createOrg(org: OrgRecord) {
       stmt('INSERT INTO orgs (id, data) VALUES (?, ?)').run(org.id, JSON.stringify(org));
+      cache.clear();
     },
     async getOrg(id) {
-      return parse<OrgRecord>(stmt('SELECT data FROM orgs WHERE id = ?').get(id) as Row | undefined);
+      return cache.get(`org:${id}`, () =>
+        parse<OrgRecord>(stmt('SELECT data FROM orgs WHERE id = ?').get(id) as Row | undefined),
+      );
     },
     async updateOrg(org) {
       stmt('UPDATE orgs SET data = ? WHERE id = ?').run(JSON.stringify(org), org.id);
+      cache.clear();
     },
     async listOrgs() {
       return all<OrgRecord>(stmt('SELECT data FROM orgs ORDER BY id').all() as Row[]);
@@ -276,10 +287,13 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         key.key_hash,
         JSON.stringify(key),
       );
+      cache.clear();
     },
     async findApiKeyByHash(hash) {
-      return parse<ApiKeyRecord>(
-        stmt('SELECT data FROM api_keys WHERE key_hash = ?').get(hash) as Row | undefined,
+      return cache.get(`key:${hash}`, () =>
+        parse<ApiKeyRecord>(
+          stmt('SELECT data FROM api_keys WHERE key_hash = ?').get(hash) as Row | undefined,
+        ),
       );
     },
     async listApiKeys(orgId) {
@@ -296,10 +310,13 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         reviewer.token_hash,
         JSON.stringify(reviewer),
       );
+      cache.clear();
     },
     async findReviewerByTokenHash(hash) {
-      return parse<ReviewerRecord>(
-        stmt('SELECT data FROM reviewers WHERE token_hash = ?').get(hash) as Row | undefined,
+      return cache.get(`reviewer:${hash}`, () =>
+        parse<ReviewerRecord>(
+          stmt('SELECT data FROM reviewers WHERE token_hash = ?').get(hash) as Row | undefined,
+        ),
       );
     },
     async getReviewer(orgId, id) {
