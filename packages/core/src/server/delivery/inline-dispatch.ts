@@ -23,18 +23,21 @@ export function withInlineDispatch(store: Store, worker: DeliveryWorker): Store 
         if (!m.delivery) return m;
         const lease = worker.leaseForNew();
         if (!lease) return m;
-        const delivery = { ...m.delivery, lease_token: lease.token, lease_until: lease.until };
+        // Object.assign, not spreads followed by properties: V8 defines those one by one in the runtime (hot path).
+        const delivery = Object.assign({}, m.delivery, {
+          lease_token: lease.token,
+          lease_until: lease.until,
+        });
         leased = {
           token: lease.token,
-          delivery: {
-            ...delivery,
-            status: 'pending',
+          delivery: Object.assign({}, delivery, {
+            status: 'pending' as const,
             attempts: 0,
             next_attempt_at: delivery.created_at,
             last_status_code: null,
-          },
+          }),
         };
-        return { ...m, delivery };
+        return Object.assign({}, m, { delivery });
       });
     } catch (error) {
       if (leased) worker.dropLease();

@@ -48,7 +48,8 @@ export function afterAttempt(
   requestState: string | undefined,
   at: string,
 ): RequestRecord {
-  const next: RequestRecord = { ...current, callback_state: callbackState, updated_at: at };
+  // Object.assign, not a spread followed by properties: V8 defines those one by one in the runtime (hot path).
+  const next: RequestRecord = Object.assign({}, current, { callback_state: callbackState, updated_at: at });
   if (requestState && CALLBACK_TRACKED.includes(next.state) && next.state !== requestState) {
     next.state = requestState;
     next.state_history = [...current.state_history, { state: requestState, timestamp: at, actor: 'system' }];

@@ -32,8 +32,17 @@ describe('SQLite credential and organisation cache', () => {
 
     const tokenHash = hashSecret(org.reviewer_token);
     expect((await server.findReviewerByTokenHash(tokenHash))?.revoked_at).toBeNull();
+    expect((await server.listReviewers(org.org_id)).map((r) => r.revoked_at)).toEqual([null]);
+    expect((await server.getReviewer(org.org_id, org.reviewer_id))?.revoked_at).toBeNull();
     await createAdmin(cli, { baseUrl: '' }).revokeReviewer(org.org_id, org.reviewer_id);
     expect((await server.findReviewerByTokenHash(tokenHash))?.revoked_at).toEqual(expect.any(String));
+    expect((await server.getReviewer(org.org_id, org.reviewer_id))?.revoked_at).toEqual(expect.any(String));
+    expect((await server.listReviewers(org.org_id)).map((r) => r.revoked_at)).toEqual([expect.any(String)]);
+    await createAdmin(cli, { baseUrl: '' }).createReviewer(org.org_id, {
+      name: 'Second',
+      roles: ['finance'],
+    });
+    expect(await server.listReviewers(org.org_id)).toHaveLength(2);
 
     const before = await server.getOrg(org.org_id);
     const rotated = await createAdmin(cli, { baseUrl: '' }).rotateWebhookSecret(org.org_id);

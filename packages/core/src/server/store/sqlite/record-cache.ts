@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 
 /**
- * Parsed organisation and credential rows, read on every authenticated call. An entry is served only while nothing
+ * Parsed organisation, credential and reviewer rows, read on every authenticated call and every decision. An entry is served only while nothing
  * can have changed it: the store clears the cache after its own writes to those tables, and `PRAGMA data_version`
  * (which moves when another connection, such as the admin CLI, commits) is read once per event-loop turn, before the
  * turn's first lookup. Every call looked up in a turn arrived before that read, so a key revoked by the CLI is
