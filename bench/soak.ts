@@ -91,6 +91,16 @@ console.log(
   '| minute | creates/s | create p50/p99 ms | decide p50/p99 ms | webhooks behind | server RSS MB | errors |',
 );
 console.log('|---|---|---|---|---|---|---|');
+function printMinute() {
+  minute++;
+  const elapsed = Math.min(60, (Date.now() - started) / 1000 - (minute - 1) * 60);
+  console.log(
+    `| ${minute} | ${Math.round((created - lastCreated) / elapsed)} | ${pct(window.create, 50).toFixed(0)}/${pct(window.create, 99).toFixed(0)} | ${pct(window.decide, 50).toFixed(0)}/${pct(window.decide, 99).toFixed(0)} | ${decided - received} | ${rss().toFixed(0)} | ${errors} |`,
+  );
+  lastCreated = created;
+  window = { create: [], decide: [] };
+}
+
 const started = Date.now();
 let n = 0;
 let lastCreated = 0;
@@ -102,17 +112,12 @@ while (Date.now() - started < seconds * 1000) {
     const p = one(n++).finally(() => inFlight.delete(p));
     inFlight.add(p);
   }
-  if (Date.now() - started >= (minute + 1) * 60_000) {
-    minute++;
-    console.log(
-      `| ${minute} | ${Math.round((created - lastCreated) / 60)} | ${pct(window.create, 50).toFixed(0)}/${pct(window.create, 99).toFixed(0)} | ${pct(window.decide, 50).toFixed(0)}/${pct(window.decide, 99).toFixed(0)} | ${decided - received} | ${rss().toFixed(0)} | ${errors} |`,
-    );
-    lastCreated = created;
-    window = { create: [], decide: [] };
-  }
+  if (Date.now() - started >= (minute + 1) * 60_000) printMinute();
   await new Promise((r) => setTimeout(r, 5));
 }
 await Promise.allSettled([...inFlight]);
+// The last minute ends with the loop; its line is printed once its requests have settled.
+if (minute < Math.ceil(seconds / 60)) printMinute();
 const deadline = Date.now() + 60_000;
 while (received < decided && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
 console.log(
