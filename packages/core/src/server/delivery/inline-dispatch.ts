@@ -5,8 +5,9 @@ import type { DeliveryWorker } from './worker.js';
 /**
  * Wraps the store so that a mutation which queues a webhook also leases it to this process inside the same
  * transaction, and the first attempt starts as soon as the commit is on disk: no claim round-trip, no wait for the
- * worker's next pass. If the process dies first, the lease runs out and the worker (or a restart) delivers it, as
- * for any claimed delivery.
+ * worker's next pass. The mutation's caller is answered one turn later, when the POST has been written to an open
+ * keep-alive connection (or its connection has been started). If the process dies first, the lease runs out and the
+ * worker (or a restart) delivers it, as for any claimed delivery.
  */
 export function withInlineDispatch(store: Store, worker: DeliveryWorker): Store {
   const inline: Store = Object.create(store);
@@ -43,7 +44,12 @@ export function withInlineDispatch(store: Store, worker: DeliveryWorker): Store 
       if (leased) worker.dropLease();
       throw error;
     }
-    if (leased) worker.startLeased(leased.delivery, leased.token);
+    if (leased) {
+      worker.startLeased(leased.delivery, leased.token);
+      // Answering the caller a turn later lets the webhook be written first: the agent hears first, and in a burst of
+      // decisions the webhooks no longer wait until every acknowledgement of the batch has been built and written.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     return result as never;
   };
   return inline;
