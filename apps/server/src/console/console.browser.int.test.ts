@@ -130,6 +130,12 @@ describe.skipIf(!hasChromium)('reviewer console in headless Chromium', () => {
       [`/api/centcom/v1/operator/queue/${id}/respond`, body, csrf] as const,
     );
 
+  /** A request the page shows as not decidable: no Approve button, and an answer sent anyway gets `status`. */
+  const expectNoDecision = async (page: Page, id: string, status: number) => {
+    expect(await page.getByRole('button', { name: 'Approve (a)' }).count()).toBe(0);
+    expect(await respondFromPage(page, id, { approved: true }, true)).toBe(status);
+  };
+
   it('signs in with a token, sees a new request arrive live, approves it with a comment, and the signed webhook arrives', async () => {
     const page = await signIn(finance.reviewer_token);
     const response = await page.goto(`${running.url}/console/`);
@@ -220,8 +226,7 @@ describe.skipIf(!hasChromium)('reviewer console in headless Chromium', () => {
     });
     await page.goto(`${running.url}/console/requests/${request.request_id}`);
     await seeText(page.locator('[data-banner="timed_out"]'), 'Expired', 15_000);
-    expect(await page.getByRole('button', { name: 'Approve (a)' }).count()).toBe(0);
-    expect(await respondFromPage(page, request.request_id as string, { approved: true }, true)).toBe(409);
+    await expectNoDecision(page, request.request_id as string, 409);
   }, 60_000);
 
   it('shows a cancelled request as cancelled with no decision buttons', async () => {
@@ -230,8 +235,7 @@ describe.skipIf(!hasChromium)('reviewer console in headless Chromium', () => {
     await client.cancelRequest(request.request_id as string);
     await page.goto(`${running.url}/console/requests/${request.request_id}`);
     await seeText(page.locator('[data-banner="cancelled"]'), 'Cancelled');
-    expect(await page.getByRole('button', { name: 'Approve (a)' }).count()).toBe(0);
-    expect(await respondFromPage(page, request.request_id as string, { approved: true }, true)).toBe(409);
+    await expectNoDecision(page, request.request_id as string, 409);
   }, 60_000);
 
   it('keeps a request from a reviewer without the role: not in their queue, "not your role" on its page, 403 on the server', async () => {
@@ -241,8 +245,7 @@ describe.skipIf(!hasChromium)('reviewer console in headless Chromium', () => {
     expect(await page.locator(`li[data-request-id="${request.request_id}"]`).count()).toBe(0);
     await page.goto(`${running.url}/console/requests/${request.request_id}`);
     await seeText(page.locator('[data-banner="not-your-role"]'), '"finance"');
-    expect(await page.getByRole('button', { name: 'Approve (a)' }).count()).toBe(0);
-    expect(await respondFromPage(page, request.request_id as string, { approved: true }, true)).toBe(403);
+    await expectNoDecision(page, request.request_id as string, 403);
   }, 60_000);
 
   it('signs in once with a single-use link; the second use is refused', async () => {
